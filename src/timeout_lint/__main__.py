@@ -1,0 +1,3 @@
+from timeout_lint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""The command line: parse arguments, lint, print, exit 0 (clean), 1 (errors found), 2 (usage)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from timeout_lint import __version__
+from timeout_lint.engine import Selection, unknown_selectors
+from timeout_lint.lint import LintOptions, lint
+from timeout_lint.model import Severity
+from timeout_lint.sources import DEFAULT_MAX_BYTES
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _csv(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="timeout-lint",
+        description="Find the hop on a request path that gives up before the app has answered.",
+    )
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories to lint (default: .)")
+    parser.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    parser.add_argument("--config", metavar="FILE", help="project file to use instead of PATH/.timeout-lint.yaml")
+    parser.add_argument("--select", type=_csv, default=[], metavar="CODES", help="run only these rules (codes or prefixes: TL1,TL301)")
+    parser.add_argument("--ignore", type=_csv, default=[], metavar="CODES", help="do not run these rules (codes or prefixes)")
+    parser.add_argument("--allow-outside-root", action="store_true", help="follow nginx includes outside the linted paths")
+    parser.add_argument("--max-file-size", type=int, default=DEFAULT_MAX_BYTES, metavar="BYTES", help="skip (and report) larger files")
+    parser.add_argument("--version", action="version", version=f"timeout-lint {__version__}")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
+        return int(exc.code or 0)
+    unknown = unknown_selectors([*args.select, *args.ignore])
+    if unknown:
+        print(f"timeout-lint: error: unknown rule code or prefix: {', '.join(unknown)}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.config and not os.path.isfile(args.config):
+        print(f"timeout-lint: error: --config {args.config}: no such file", file=sys.stderr)
+        return EXIT_USAGE
+    options = LintOptions(
+        paths=tuple(args.paths),
+        cwd=os.getcwd(),
+        config_file=args.config,
+        selection=Selection(select=tuple(args.select), ignore=tuple(args.ignore)),
+        allow_outside_root=args.allow_outside_root,
+        max_bytes=args.max_file_size,
+    )
+    report = lint(options)
+    from timeout_lint.report import FORMATTERS
+
+    sys.stdout.write(FORMATTERS[args.format](report))
+    for missing in report.unreadable:
+        print(f"timeout-lint: error: {missing}: no such file or directory", file=sys.stderr)
+    if report.unreadable:
+        return EXIT_USAGE
+    if any(f.severity is Severity.ERROR and not f.suppressed for f in report.findings):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,183 @@
+"""The project file, ``.timeout-lint.yaml``: validated with jsonschema against the shipped schema.
+
+Every schema error becomes a problem at the file and line of the offending value; the valid parts
+of the file are still used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+from timeout_lint.durations import DurationError, parse_declared
+from timeout_lint.model import Location, Problem, WorstCase
+from timeout_lint.parsers.declarations import AppDeclaration
+from timeout_lint.sources import SourceFile, read
+from timeout_lint.yamlnodes import DocContext, ExpansionError, Y, YamlSyntaxError, compose_all
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    parts: tuple[int, ...]
+    raw: str
+    location: Location
+
+    def at_least(self, *wanted: int) -> bool:
+        return self.parts >= wanted
+
+
+@dataclass
+class ProjectConfig:
+    path: str | None = None  # display path of the file, if there is one
+    apps: list[AppDeclaration] = field(default_factory=list)
+    kong_ingress_controller: Version | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+DURATION_PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|h|m|s))+$"
+
+
+def load_schema(name: str = "config.schema.json") -> dict:
+    return json.loads(resources.files("timeout_lint.schema").joinpath(name).read_text("utf-8"))
+
+
+def _node_at(root: Y, path) -> Y:
+    """The deepest node along a jsonschema error path, for its position."""
+    node = root
+    for part in path:
+        child = node.get(part)
+        if child is None:
+            break
+        node = child
+    return node
+
+
+def _describe(path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out
+
+
+def _schema_message(error) -> str:
+    if error.validator == "additionalProperties":
+        extra = re.findall(r"'([^']+)' was unexpected", error.message)
+        if extra:
+            return f"unknown key {', '.join(repr(e) for e in extra)}"
+    if error.validator in ("pattern", "type") and error.schema.get("pattern") == DURATION_PATTERN:
+        try:
+            parse_declared(str(error.instance))
+        except DurationError as exc:
+            return str(exc)
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is required")
+    return error.message
+
+
+def validate(root: Y, schema: dict) -> list[tuple[tuple, str, Location]]:
+    """Schema errors as (path, message, location), sorted by position."""
+    from jsonschema import Draft202012Validator  # imported only when there is something to validate
+
+    try:
+        instance = root.to_python()
+    except ExpansionError as exc:
+        return [((), str(exc), root.location)]
+    errors = []
+    for error in Draft202012Validator(schema).iter_errors(instance):
+        path = tuple(error.absolute_path)
+        node = _node_at(root, path)
+        # point at the key for unknown keys, at the value otherwise
+        location = node.location
+        if error.validator == "additionalProperties":
+            extra = re.findall(r"'([^']+)' was unexpected", error.message)
+            if extra and node.key_location(extra[0]) is not None:
+                location = node.key_location(extra[0])
+        errors.append((path, _schema_message(error), location))
+    errors.sort(key=lambda e: (e[2].line, e[2].column or 0, e[1]))
+    return errors
+
+
+def load(path: str, display: str) -> ProjectConfig:
+    config = ProjectConfig(path=display)
+    source, problems = read(path, display)
+    config.problems.extend(problems)
+    if source is None:
+        return config
+    return parse_config(source, config)
+
+
+def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
+    ctx = DocContext(source)
+    try:
+        documents = list(compose_all(source.text))
+    except YamlSyntaxError as exc:
+        config.problems.append(Problem("unparsable-input", exc.message, source.location(exc.line, exc.column)))
+        return config
+    if not documents:
+        return config
+    if len(documents) > 1:
+        config.problems.append(
+            Problem("invalid-configuration", "the project file must hold one YAML document; only the first is read", source.location(1, 1))
+        )
+    root = Y(documents[0], ctx)
+    if not root.is_map:
+        config.problems.append(Problem("invalid-configuration", f"the project file must be a mapping, not a {root.shape}", root.location))
+        return config
+    errors = validate(root, load_schema())
+    bad_paths = {path for path, _, _ in errors}
+    for path, message, location in errors:
+        where = _describe(path)
+        config.problems.append(Problem("invalid-configuration", f"{where}: {message}" if where else message, location))
+
+    def ok(*path) -> bool:
+        return not any(bad[: len(path)] == path for bad in bad_paths)
+
+    apps = root.get("apps")
+    for index, item in enumerate(apps.seq() if apps is not None else ()):
+        if not ok("apps", index):
+            continue
+        worst = item.get("worst-case-response")
+        first = item.get("first-byte")
+        total = parse_declared(worst.text)
+        first_seconds = parse_declared(first.text) if first is not None else None
+        if first_seconds is not None and first_seconds > total:
+            config.problems.append(
+                Problem("invalid-configuration", f"apps[{index}].first-byte {first.text} is longer than worst-case-response {worst.text}", first.location)
+            )
+            first_seconds = None
+        config.apps.append(
+            AppDeclaration(
+                service=item.str_at("service"),
+                namespace=item.str_at("namespace"),
+                worst_case=WorstCase(
+                    total=total,
+                    total_raw=worst.text,
+                    location=item.key_location("worst-case-response"),
+                    first_byte=first_seconds,
+                    first_byte_raw=first.text if first_seconds is not None else None,
+                ),
+                location=item.location,
+            )
+        )
+    kic = root.get("kong-ingress-controller")
+    if kic is not None and ok("kong-ingress-controller") and kic.text:
+        config.kong_ingress_controller = Version(
+            tuple(int(p) for p in kic.text.split(".")), kic.text, root.key_location("kong-ingress-controller")
+        )
+    config.problems.extend(ctx.problems)
+    return config
+
+
+def find_project_file(roots: list[str], cwd: str) -> str | None:
+    """The project file of the first linted directory that has one, else of the working directory."""
+    from timeout_lint.discover import PROJECT_CONFIG_NAMES
+
+    for directory in [*roots, cwd]:
+        for name in PROJECT_CONFIG_NAMES:
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate):
+                return candidate
+    return None

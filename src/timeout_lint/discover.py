@@ -1,0 +1,133 @@
+"""Stage 1: find the files to read under the given paths and say what kind each one is."""
+
+from __future__ import annotations
+
+import enum
+import fnmatch
+import os
+from dataclasses import dataclass, field
+
+from timeout_lint.sources import display_path
+
+
+class FileKind(enum.Enum):
+    PROJECT_CONFIG = "project-config"  # .timeout-lint.yaml
+    COMPOSE = "compose"
+    YAML = "yaml"  # Kubernetes manifests and anything else in YAML; the parser looks inside
+    NGINX = "nginx"  # certainly nginx: by name or by directory
+    MAYBE_NGINX = "maybe-nginx"  # a .conf elsewhere: linted if it is nginx syntax, skipped quietly if not
+    GO = "go"  # read only when a build context or declared source directory points at it
+    UNKNOWN = "unknown"  # named explicitly, but of no kind timeout-lint reads
+
+
+#: Directories never walked: version control, dependency trees, virtual environments, caches.
+SKIPPED_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv",
+        ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", ".timeout-lint-cache",
+    }
+)
+PROJECT_CONFIG_NAMES = (".timeout-lint.yaml", ".timeout-lint.yml")
+_COMPOSE_PATTERNS = ("compose.yaml", "compose.yml", "compose.*.yaml", "compose.*.yml",
+                     "docker-compose.yaml", "docker-compose.yml", "docker-compose.*.yaml", "docker-compose.*.yml")
+_NGINX_SUFFIXES = ("", ".conf", ".nginx", ".vhost", ".site")
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveredFile:
+    path: str  # absolute
+    display: str  # as the user would click it
+    kind: FileKind
+    explicit: bool = False  # named on the command line rather than found in a directory
+
+
+@dataclass
+class Discovery:
+    files: list[DiscoveredFile] = field(default_factory=list)
+    roots: list[str] = field(default_factory=list)  # absolute directories (or files' directories) linted
+    unreadable: list[str] = field(default_factory=list)  # paths given that do not exist or cannot be read
+    symlink_loops: list[str] = field(default_factory=list)
+
+
+def _in_nginx_dir(parts: tuple[str, ...]) -> bool:
+    return any(p == "conf.d" or p.startswith("sites-") or p == "nginx" for p in parts)
+
+
+def classify(path: str, root: str, explicit: bool = False) -> FileKind | None:
+    """The kind of a file, from its name and the directories it sits in (never its content)."""
+    name = os.path.basename(path)
+    lower = name.lower()
+    if name in PROJECT_CONFIG_NAMES:
+        return FileKind.PROJECT_CONFIG
+    if lower.endswith((".yaml", ".yml")):
+        if any(fnmatch.fnmatchcase(lower, pattern) for pattern in _COMPOSE_PATTERNS):
+            return FileKind.COMPOSE
+        return FileKind.YAML
+    if lower.endswith(".go"):
+        return FileKind.GO
+    if lower == "nginx.conf":
+        return FileKind.NGINX
+    rel_dirs = tuple(os.path.relpath(os.path.dirname(path), root).split(os.sep)) if not explicit else tuple(
+        os.path.dirname(path).split(os.sep)
+    )
+    suffix = os.path.splitext(lower)[1]
+    if suffix in _NGINX_SUFFIXES and _in_nginx_dir(rel_dirs) and not lower.startswith("."):
+        return FileKind.NGINX
+    if suffix == ".conf":
+        return FileKind.NGINX if explicit else FileKind.MAYBE_NGINX
+    return None
+
+
+def discover(paths: list[str], cwd: str) -> Discovery:
+    """Walk the given paths in a fixed order (sorted), so output never depends on the file system."""
+    result = Discovery()
+    seen: set[str] = set()
+    for given in paths:
+        absolute = os.path.abspath(os.path.join(cwd, given))
+        if os.path.isdir(absolute):
+            result.roots.append(absolute)
+            _walk(absolute, cwd, result, seen)
+        elif os.path.isfile(absolute):
+            result.roots.append(os.path.dirname(absolute))
+            kind = classify(absolute, os.path.dirname(absolute), explicit=True)
+            if absolute not in seen:
+                seen.add(absolute)
+                result.files.append(
+                    DiscoveredFile(absolute, display_path(absolute, cwd), kind or FileKind.UNKNOWN, explicit=True)
+                )
+        else:
+            result.unreadable.append(given)
+    return result
+
+
+def _walk(root: str, cwd: str, result: Discovery, seen: set[str]) -> None:
+    # followlinks: directory symlinks are followed, each real directory at most once (loops end here)
+    visited_dirs: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        try:
+            stat = os.stat(dirpath)
+        except OSError:
+            dirnames[:] = []
+            continue
+        key = (stat.st_dev, stat.st_ino)
+        if key in visited_dirs:
+            result.symlink_loops.append(display_path(dirpath, cwd))
+            dirnames[:] = []
+            continue
+        visited_dirs.add(key)
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in SKIPPED_DIRS and not os.path.isfile(os.path.join(dirpath, d, "pyvenv.cfg"))
+        )
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            if path in seen:
+                continue
+            kind = classify(path, root)
+            if kind is None:
+                continue
+            if kind is FileKind.PROJECT_CONFIG and dirpath != root:
+                continue  # only the linted root's project file counts
+            if not os.path.isfile(path):
+                continue  # dangling symlink, socket, fifo
+            seen.add(path)
+            result.files.append(DiscoveredFile(path, display_path(path, cwd), kind))

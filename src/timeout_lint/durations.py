@@ -1,0 +1,160 @@
+"""Unit conversion at the edge: every system's way of writing a duration, turned into seconds.
+
+Each parser calls exactly one of these on the raw text it read and keeps the raw text next to the
+result. ``math.inf`` stands for "no limit". Errors are ``DurationError`` with a message that can be
+shown to the user as is.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+__all__ = [
+    "DurationError",
+    "format_in_unit",
+    "format_seconds",
+    "parse_declared",
+    "parse_go_duration",
+    "parse_integer",
+    "parse_nginx_time",
+]
+
+
+class DurationError(ValueError):
+    """A duration that the system it belongs to would not accept."""
+
+
+# nginx: ngx_parse_time() in src/core/ngx_parse.c. Units largest first, each at most once, optional
+# spaces between them; a trailing bare number is seconds. Directives stored in milliseconds (all the
+# *_timeout directives) start at the "month" step, so `M` and `y` are rejected for them.
+_NGINX_UNITS = {"w": 604800.0, "d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+_NGINX_ORDER = ["w", "d", "h", "m", "s", "ms"]
+_NGINX_TOKEN = re.compile(r"\s*(\d+)(ms|[wdhms]|[My])?")
+
+
+def parse_nginx_time(text: str) -> float:
+    """nginx time syntax (``500ms``, ``2s``, ``5m``, ``1m30s``, ``"1h 30m"``); a bare number is seconds."""
+    value = text.strip()
+    if not value:
+        raise DurationError("empty time value")
+    pos = 0
+    total = 0.0
+    last_rank = -1
+    bare_seen = False
+    while pos < len(value):
+        m = _NGINX_TOKEN.match(value, pos)
+        if not m or m.end() == pos:
+            raise DurationError(f'invalid nginx time "{text}"')
+        digits, unit = m.group(1), m.group(2)
+        if unit in ("M", "y"):
+            raise DurationError(f'invalid nginx time "{text}": "{unit}" is not accepted by timeout directives')
+        if bare_seen:
+            raise DurationError(f'invalid nginx time "{text}"')
+        if unit is None:
+            # a bare number is seconds; after other units it must be the last component
+            rank = _NGINX_ORDER.index("s")
+            bare_seen = True
+        else:
+            rank = _NGINX_ORDER.index(unit)
+        if rank <= last_rank:
+            raise DurationError(f'invalid nginx time "{text}": units must be largest first, each at most once')
+        last_rank = rank
+        total += int(digits) * _NGINX_UNITS[unit or "s"]
+        pos = m.end()
+        while pos < len(value) and value[pos].isspace():
+            pos += 1
+    return total
+
+
+# Go time.ParseDuration: a sequence of decimal numbers with a unit suffix; "0" alone is allowed.
+_GO_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+_GO_COMPONENT = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+
+
+def parse_go_duration(text: str) -> float:
+    """Go duration strings (``90s``, ``1m30s``, ``1.5h``), as used by Gateway API, Istio, Traefik."""
+    value = text.strip()
+    sign = 1.0
+    if value[:1] in "+-" and value:
+        sign = -1.0 if value[0] == "-" else 1.0
+        value = value[1:]
+    if value == "0":
+        return 0.0
+    if not value:
+        raise DurationError(f'invalid duration "{text}"')
+    pos = 0
+    total = 0.0
+    while pos < len(value):
+        m = _GO_COMPONENT.match(value, pos)
+        if not m:
+            if re.fullmatch(r"\d+(\.\d*)?", value[pos:]):
+                raise DurationError(f'invalid duration "{text}": missing unit')
+            raise DurationError(f'invalid duration "{text}"')
+        total += float(m.group(1)) * _GO_UNITS[m.group(2)]
+        pos = m.end()
+    return sign * total
+
+
+# Worst-case declarations: 500ms, 45s, 2m, 1m30s, 1h (Go-style components, largest first).
+_DECLARED = re.compile(r"^(?:\d+(?:\.\d+)?(?:ms|h|m|s))+$")
+
+
+def parse_declared(text: str) -> float:
+    """A duration in a timeout-lint declaration; a unit is required."""
+    value = text.strip()
+    if not _DECLARED.match(value):
+        if re.fullmatch(r"\d+(\.\d+)?", value):
+            raise DurationError(f'"{text}" has no unit: write it as "{value}s", "{value}m" or "{value}ms"')
+        raise DurationError(f'"{text}" is not a duration: use forms like 500ms, 45s, 2m, 1m30s, 1h')
+    seconds = parse_go_duration(value)
+    if seconds <= 0:
+        raise DurationError(f'"{text}" must be longer than zero')
+    return seconds
+
+
+def parse_integer(text: str, *, minimum: int | None = None) -> int:
+    """A plain decimal integer as Go's strconv.Atoi reads it (optional sign, digits only)."""
+    value = text.strip() if isinstance(text, str) else str(text)
+    if not re.fullmatch(r"[+-]?\d+", value):
+        raise DurationError(f'"{text}" is not an integer')
+    number = int(value)
+    if minimum is not None and number < minimum:
+        raise DurationError(f'"{text}" is below the minimum of {minimum}')
+    return number
+
+
+def format_seconds(seconds: float) -> str:
+    """Human form: 500ms, 2.5s, 60s, 90s, 2m, 2m30s, 2h46m40s; ``math.inf`` is "no limit".
+
+    Under two minutes the value stays in seconds (60s reads better than 1m next to 60000 ms).
+    """
+    if math.isinf(seconds):
+        return "no limit"
+    if seconds < 0:
+        return "-" + format_seconds(-seconds)
+    millis = round(seconds * 1000)
+    if millis == 0:
+        return "0s"
+    if millis < 1000:
+        return f"{millis}ms"
+    whole, rest_ms = divmod(millis, 1000)
+    fraction = f".{rest_ms:03d}".rstrip("0") if rest_ms else ""
+    if whole < 120:
+        return f"{whole}{fraction}s"
+    days, rem = divmod(whole, 86400)
+    hours, rem = divmod(rem, 3600)
+    minutes, secs = divmod(rem, 60)
+    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{minutes}m" if minutes else ""]
+    if secs or fraction:
+        parts.append(f"{secs}{fraction}s")
+    return "".join(parts)
+
+
+def format_in_unit(seconds: float, unit: str | None) -> str:
+    """A value written the way a system wants it: ``120000`` for milliseconds, ``2m`` otherwise."""
+    if unit == "ms":
+        return str(int(math.ceil(seconds * 1000)))
+    if unit == "s":
+        return str(int(math.ceil(seconds)))
+    return format_seconds(seconds)

@@ -1,0 +1,263 @@
+"""The one model every stage shares: locations, timeouts, hops, request paths, findings.
+
+All values are immutable. Locations are created by the parsers (1-based lines and columns) and are
+only carried from here on; nothing downstream computes a line number.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass, field
+
+from timeout_lint.durations import format_seconds
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A place in an input: the file as the user would click it, 1-based line and column."""
+
+    file: str
+    line: int
+    column: int | None = None
+    #: where inside the file, for humans and for --fix: "metadata.annotations.konghq.com/read-timeout"
+    pointer: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column or 1}"
+
+
+class Kind(enum.Enum):
+    """What a timeout measures (see ../shared/reference/timeouts.md, section 0)."""
+
+    CONNECT = "connect"  # establishing the connection to the next hop
+    SEND = "send"  # idle between two writes of the request to the next hop
+    IDLE = "idle"  # idle between two reads of the response; the first gap is the time to first byte
+    FIRST_BYTE = "first-byte"  # deadline until the response headers arrive
+    TOTAL = "total"  # deadline for the whole response, to the last byte
+    KEEPALIVE = "keepalive"  # how long an idle persistent connection is kept between requests
+    REQUEST_READ = "request-read"  # reading the client's request (uploads, slow clients)
+
+    @property
+    def bounds_response(self) -> bool:
+        """Whether a slow response can trip this timeout (connect/send/keep-alive never do)."""
+        return self in (Kind.IDLE, Kind.FIRST_BYTE, Kind.TOTAL)
+
+    @property
+    def description(self) -> str:
+        return {
+            Kind.CONNECT: "connect timeout",
+            Kind.SEND: "idle timeout between writes",
+            Kind.IDLE: "idle timeout between reads",
+            Kind.FIRST_BYTE: "time-to-first-byte deadline",
+            Kind.TOTAL: "total deadline",
+            Kind.KEEPALIVE: "keep-alive timeout",
+            Kind.REQUEST_READ: "request read timeout",
+        }[self]
+
+
+class Side(enum.Enum):
+    """Which connection a timeout watches, seen from the hop that owns it."""
+
+    UPSTREAM = "upstream"  # towards the next hop inward (proxy_read_timeout, Kong read_timeout)
+    DOWNSTREAM = "downstream"  # towards the caller (Go WriteTimeout, gunicorn keep-alive)
+    BOTH = "both"  # a load balancer's idle timeout applies to both connections
+
+
+class Role(enum.Enum):
+    """Where a hop sits on the path, outermost first."""
+
+    CLIENT = "client"
+    EDGE = "edge"
+    LOAD_BALANCER = "load-balancer"
+    INGRESS = "ingress"
+    PROXY = "proxy"
+    SIDECAR = "sidecar"
+    APP_SERVER = "app-server"
+
+
+@dataclass(frozen=True, slots=True)
+class Timeout:
+    """One effective timeout of a hop: what it measures, its value, and where it comes from."""
+
+    kind: Kind
+    setting: str  # as the system names it: proxy_read_timeout, konghq.com/read-timeout
+    seconds: float  # math.inf means no limit
+    raw: str  # the text as written (or the default's canonical text)
+    explicit: bool  # False: the platform default applies
+    location: Location  # the setting's own place; for a default, the object that would take it
+    unit: str | None = None  # implicit unit of a bare raw value ("ms" for Kong), None if raw carries it
+    side: Side = Side.UPSTREAM
+    hint: str = ""  # for a default: how to set it explicitly; "{value}" stands for the value needed
+    source: str = ""  # for a default: where it is documented
+
+    @property
+    def written(self) -> str:
+        """The value with its unit as the user wrote it: ``2s``, ``60000 ms``."""
+        text = f"{self.raw} {self.unit}" if self.unit else self.raw
+        human = format_seconds(self.seconds)
+        return text if human == self.raw else f"{text} ({human})"
+
+    def advice(self, needed: float) -> str:
+        """The hint with the needed value written in this setting's unit."""
+        from timeout_lint.durations import format_in_unit
+
+        return self.hint.replace("{value}", format_in_unit(needed, self.unit))
+
+    @property
+    def shown(self) -> str:
+        """For path descriptions: ``read_timeout default 60s``, ``proxy_read_timeout 2s``."""
+        if self.explicit:
+            return f"{self.setting} {self.written}"
+        return f"{self.setting} default {format_seconds(self.seconds)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Retries:
+    """How often a hop tries the next hop again after a failure."""
+
+    count: int  # additional tries after the first
+    setting: str
+    raw: str
+    explicit: bool
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One system on a request path, with its effective timeouts."""
+
+    system: str  # "nginx", "Kong", "Go net/http"
+    role: Role
+    name: str  # the object: "location /export in server reports.example.com"
+    location: Location  # the object, where a missing setting would go
+    timeouts: tuple[Timeout, ...] = ()
+    retries: Retries | None = None
+    notes: tuple[str, ...] = ()
+
+    def timeout(self, kind: Kind) -> Timeout | None:
+        for timeout in self.timeouts:
+            if timeout.kind is kind:
+                return timeout
+        return None
+
+    def response_limits(self) -> tuple[Timeout, ...]:
+        return tuple(t for t in self.timeouts if t.kind.bounds_response)
+
+    @property
+    def label(self) -> str:
+        """``Kong (read_timeout default 60s)``: the system and its tightest response limit."""
+        limits = sorted(self.response_limits(), key=lambda t: (t.seconds, t.setting))
+        if not limits:
+            return self.system
+        return f"{self.system} ({limits[0].shown})"
+
+
+@dataclass(frozen=True, slots=True)
+class WorstCase:
+    """An app's declared slowest legitimate response."""
+
+    total: float  # to the last byte
+    total_raw: str
+    location: Location
+    first_byte: float | None = None  # slowest time to the first byte, for streaming responses
+    first_byte_raw: str | None = None
+
+    def required(self, kind: Kind) -> tuple[float, str]:
+        """What a timeout of this kind must carry, and how to name it in a message.
+
+        A total deadline carries the whole response. An idle timeout (and a first-byte deadline)
+        carries the first byte; with no first-byte time declared the whole response may come at
+        once, so the worst case counts.
+        """
+        if kind in (Kind.IDLE, Kind.FIRST_BYTE) and self.first_byte is not None:
+            return self.first_byte, f"first byte {self.first_byte_raw}"
+        return self.total, f"worst case {self.total_raw}"
+
+
+@dataclass(frozen=True, slots=True)
+class App:
+    """The inner end of a request path: the service that answers."""
+
+    kind: str  # "Service", "compose service", "upstream", "unresolved target"
+    name: str  # "shop/export-api", "app", "10.0.0.5:8080"
+    location: Location | None
+    worst_case: WorstCase | None = None
+    resolved: bool = True
+    #: every declaration found for this app; more than one distinct value is itself reported
+    declarations: tuple[WorstCase, ...] = ()
+
+    @property
+    def label(self) -> str:
+        text = f"{self.kind} {self.name}"
+        if self.worst_case is not None:
+            text += f" (worst case {self.worst_case.total_raw})"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class RequestPath:
+    """One way a request travels: entry first, app last."""
+
+    entry: str  # "Ingress shop/reports", "nginx location / in server example.com"
+    entry_location: Location
+    hops: tuple[Hop, ...]
+    app: App
+
+    def describe(self) -> str:
+        parts = [self.entry, *(hop.label for hop in self.hops), self.app.label]
+        return " -> ".join(parts)
+
+    @property
+    def key(self) -> tuple:
+        """A stable identity, for sorting and for naming paths in output."""
+        return (self.entry_location, self.entry, tuple(h.name for h in self.hops), self.app.kind, self.app.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with the input itself, found while reading it; a TL0xx rule reports it."""
+
+    rule: str  # the name of the rule that reports it, e.g. "unparsable-input"
+    message: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A second place a finding involves: the declaration a setting conflicts with, say."""
+
+    location: Location
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A reported problem. Built once by the engine; formatters only read it."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    location: Location
+    related: tuple[Related, ...] = ()
+    paths: tuple[RequestPath, ...] = ()
+    suppressed: bool = False
+    suppression_reason: str | None = None
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.location.file, self.location.line, self.location.column or 0, self.code, self.message)
+
+
+INF = math.inf

@@ -1,0 +1,178 @@
+"""Kong through the Kong Ingress Controller: Service annotations and KongIngress ``proxy:`` blocks.
+
+Kong's service timeouts are integer milliseconds (connect_timeout, read_timeout, write_timeout;
+default 60000) and ``retries`` (default 5). read_timeout is idle between two reads, so its first gap is
+the app's time to first byte. Which place wins is the table in defaults.PRECEDENCE.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from timeout_lint.durations import DurationError, parse_integer
+from timeout_lint.defaults import DEFAULT_RETRIES, lookup
+from timeout_lint.model import Hop, Kind, Location, Retries, Role, Timeout
+from timeout_lint.parsers.declarations import Entry
+from timeout_lint.parsers.kubernetes import Meta
+from timeout_lint.yamlnodes import Y
+
+OVERRIDE_ANNOTATION = "konghq.com/override"
+RETRIES_ANNOTATION = "konghq.com/retries"
+#: annotation -> (Kong field, kind)
+TIMEOUT_ANNOTATIONS = {
+    "konghq.com/connect-timeout": ("connect_timeout", Kind.CONNECT),
+    "konghq.com/read-timeout": ("read_timeout", Kind.IDLE),
+    "konghq.com/write-timeout": ("write_timeout", Kind.SEND),
+}
+ANNOTATION_FOR_FIELD = {field_name: annotation for annotation, (field_name, _) in TIMEOUT_ANNOTATIONS.items()}
+TIMEOUT_FIELDS = {field_name: kind for field_name, kind in TIMEOUT_ANNOTATIONS.values()}
+MAX_MS = 2147483646  # Kong's schema: 1 .. 2^31-2
+
+
+@dataclass(frozen=True, slots=True)
+class DroppedValue:
+    """A value Kong (or KIC) silently ignores, leaving the default in place."""
+
+    setting: str
+    raw: str
+    reason: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class KongSettings:
+    """What one place (a Service's annotations or a KongIngress proxy block) sets."""
+
+    timeouts: dict[str, Timeout] = field(default_factory=dict)  # by Kong field name
+    retries: Retries | None = None
+    dropped: tuple[DroppedValue, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.timeouts and self.retries is None
+
+
+@dataclass(frozen=True, slots=True)
+class KongIngress:
+    meta: Meta
+    proxy: KongSettings | None
+    proxy_location: Location | None
+
+
+def _milliseconds(setting: str, raw: str, location: Location, kind: Kind, dropped: list[DroppedValue]) -> Timeout | None:
+    try:
+        millis = parse_integer(raw)
+    except DurationError:
+        dropped.append(DroppedValue(setting, raw, "not an integer number of milliseconds", location))
+        return None
+    if not 1 <= millis <= MAX_MS:
+        dropped.append(DroppedValue(setting, raw, f"outside Kong's range 1..{MAX_MS} ms", location))
+        return None
+    return Timeout(kind=kind, setting=setting, seconds=millis / 1000, raw=raw.strip(), explicit=True, location=location, unit="ms")
+
+
+def _retries(setting: str, raw: str, location: Location, dropped: list[DroppedValue]) -> Retries | None:
+    try:
+        count = parse_integer(raw)
+    except DurationError:
+        dropped.append(DroppedValue(setting, raw, "not an integer", location))
+        return None
+    if not 0 <= count <= 32767:
+        dropped.append(DroppedValue(setting, raw, "outside Kong's range 0..32767", location))
+        return None
+    return Retries(count, setting, raw.strip(), True, location)
+
+
+def annotation_settings(annotations: dict[str, Entry]) -> KongSettings:
+    """The konghq.com/*-timeout and konghq.com/retries annotations of one object."""
+    timeouts: dict[str, Timeout] = {}
+    dropped: list[DroppedValue] = []
+    for annotation, (field_name, kind) in TIMEOUT_ANNOTATIONS.items():
+        entry = annotations.get(annotation)
+        if entry is None:
+            continue
+        timeout = _milliseconds(annotation, entry.value or "", entry.location, kind, dropped)
+        if timeout is not None:
+            timeouts[field_name] = timeout
+    retries = None
+    entry = annotations.get(RETRIES_ANNOTATION)
+    if entry is not None:
+        retries = _retries(RETRIES_ANNOTATION, entry.value or "", entry.location, dropped)
+    return KongSettings(timeouts, retries, tuple(dropped))
+
+
+def _number_text(node: Y) -> str:
+    value = node.plain_value()
+    return str(value) if value is not None and not isinstance(value, bool) else (node.text or "")
+
+
+def parse_kong_ingress(meta: Meta, doc: Y) -> KongIngress:
+    """``configuration.konghq.com/v1`` KongIngress: fields at the top level, not under spec."""
+    proxy = doc.get("proxy")
+    if proxy is None or not proxy.is_map:
+        return KongIngress(meta, None, None)
+    timeouts: dict[str, Timeout] = {}
+    dropped: list[DroppedValue] = []
+    retries = None
+    for key, value, key_location in proxy.items():
+        if key in TIMEOUT_FIELDS:
+            if value.is_scalar and value.quoted:
+                dropped.append(DroppedValue(f"proxy.{key}", value.text or "", "a string where the CRD requires an integer", key_location))
+                continue
+            timeout = _milliseconds(f"proxy.{key}", _number_text(value), key_location, TIMEOUT_FIELDS[key], dropped)
+            if timeout is not None:
+                timeouts[key] = timeout
+        elif key == "retries":
+            retries = _retries("proxy.retries", _number_text(value), key_location, dropped)
+    return KongIngress(meta, KongSettings(timeouts, retries, tuple(dropped)), doc.key_location("proxy"))
+
+
+# -- the effective Kong hop for one Kubernetes Service -----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KongServiceView:
+    """Which KongIngress a Service names, and whether its proxy block applies (it depends on KIC)."""
+
+    override: KongIngress | None
+    override_applies: bool
+    annotations_apply: bool
+
+
+def service_view(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], kic_version) -> KongServiceView:
+    """KongIngress.proxy applies before KIC 3.0 (assumed when the version is unknown); annotations from 2.8."""
+    name = service.annotation(OVERRIDE_ANNOTATION)
+    override = kong_ingresses.get((service.namespace, name.strip())) if name else None
+    override_applies = override is not None and (kic_version is None or not kic_version.at_least(3, 0))
+    annotations_apply = kic_version is None or kic_version.at_least(2, 8)
+    return KongServiceView(override, override_applies, annotations_apply)
+
+
+def kong_hop(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], kic_version) -> Hop:
+    """Kong's timeouts for requests to ``service``: annotation > KongIngress.proxy > Kong default."""
+
+    view = service_view(service, kong_ingresses, kic_version)
+    annotations = annotation_settings(service.annotations) if view.annotations_apply else KongSettings()
+    proxy = view.override.proxy if view.override_applies and view.override.proxy is not None else KongSettings()
+    timeouts = []
+    for field_name in ("connect_timeout", "read_timeout", "write_timeout"):
+        chosen = annotations.timeouts.get(field_name) or proxy.timeouts.get(field_name)
+        if chosen is None:
+            annotation = ANNOTATION_FOR_FIELD[field_name]
+            chosen = lookup("kong", field_name).timeout(
+                service.location,
+                hint=f'set the annotation {annotation} on {service.ref} to more than "{{value}}" (milliseconds)',
+            )
+        timeouts.append(chosen)
+    retries = annotations.retries or proxy.retries
+    if retries is None:
+        count, _source = DEFAULT_RETRIES[("kong", "retries")]
+        retries = Retries(count, "retries", str(count), False, service.location)
+    return Hop(
+        system="Kong",
+        role=Role.INGRESS,
+        name=f"Kong service for {service.ref}",
+        location=service.location,
+        timeouts=tuple(timeouts),
+        retries=retries,
+    )

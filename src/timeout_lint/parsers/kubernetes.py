@@ -1,0 +1,279 @@
+"""Kubernetes manifests: Ingress, Service, workloads, IngressClass; CRDs are handed to their system's parser.
+
+Multi-document files and ``List`` kinds are read; documents of other kinds are passed over without
+being walked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from timeout_lint.model import Location, Problem, WorstCase
+from timeout_lint.parsers.declarations import Entry, worst_case_from_entries
+from timeout_lint.yamlnodes import Y
+
+DEFAULT_NAMESPACE = "default"
+WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
+INGRESS_API_VERSIONS = frozenset({"networking.k8s.io/v1", "networking.k8s.io/v1beta1", "extensions/v1beta1"})
+INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
+DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """What every object has: identity, where it is, its annotations and labels."""
+
+    api_version: str
+    kind: str
+    name: str
+    namespace: str
+    location: Location  # the object (its `kind:` line)
+    annotations: dict[str, Entry] = field(default_factory=dict)
+    labels: dict[str, Entry] = field(default_factory=dict)
+    namespace_explicit: bool = True
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind} {self.namespace}/{self.name}"
+
+    def annotation(self, key: str) -> str | None:
+        entry = self.annotations.get(key)
+        return entry.value if entry is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class IngressBackend:
+    host: str | None
+    path: str | None
+    service: str
+    port: int | str | None  # a number or a port name
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Ingress:
+    meta: Meta
+    class_name: str | None
+    class_location: Location | None
+    backends: tuple[IngressBackend, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ServicePort:
+    name: str | None
+    port: int | None
+    target_port: int | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    meta: Meta
+    selector: dict[str, str]
+    ports: tuple[ServicePort, ...]
+    worst_case: WorstCase | None
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    name: str
+    image: str | None
+    command: tuple[str, ...]
+    args: tuple[str, ...]
+    location: Location
+    command_location: Location | None = None
+    args_location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    meta: Meta
+    selector: dict[str, str]
+    template_labels: dict[str, str]
+    template_annotations: dict[str, Entry]
+    containers: tuple[Container, ...]
+    worst_case: WorstCase | None
+
+
+@dataclass(frozen=True, slots=True)
+class IngressClass:
+    meta: Meta
+    controller: str | None
+    is_default: bool
+
+
+@dataclass
+class KubernetesObjects:
+    ingresses: list[Ingress] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+    workloads: list[Workload] = field(default_factory=list)
+    ingress_classes: list[IngressClass] = field(default_factory=list)
+    #: CRDs of other systems, by kind, each a (Meta, document view) for that system's parser
+    custom: dict[str, list] = field(default_factory=dict)
+
+
+def entries(map_node: Y | None) -> dict[str, Entry]:
+    """An annotation or label map as Entries; values that are not text are kept as written."""
+    out: dict[str, Entry] = {}
+    if map_node is None or not map_node.is_map:
+        return out
+    for key, value, key_location in map_node.items():
+        text = value.text if value.is_scalar else None
+        out[key] = Entry(key, text, key_location, value.location, quoted=value.quoted)
+    return out
+
+
+def read_meta(doc: Y, api_version: str, kind: str) -> Meta:
+    metadata = doc.get("metadata")
+    namespace = metadata.str_at("namespace") if metadata is not None else None
+    kind_location = doc.key_location("kind") or doc.location
+    return Meta(
+        api_version=api_version,
+        kind=kind,
+        name=(metadata.str_at("name") if metadata is not None else None) or "<unnamed>",
+        namespace=namespace or DEFAULT_NAMESPACE,
+        location=kind_location,
+        annotations=entries(metadata.get("annotations") if metadata is not None else None),
+        labels=entries(metadata.get("labels") if metadata is not None else None),
+        namespace_explicit=namespace is not None,
+    )
+
+
+def _labels(map_node: Y | None) -> dict[str, str]:
+    return {key: entry.value or "" for key, entry in entries(map_node).items()}
+
+
+def _port(node: Y | None) -> int | str | None:
+    if node is None:
+        return None
+    value = node.plain_value()
+    if isinstance(value, bool) or value is None:
+        return None
+    return value if isinstance(value, int) else str(value)
+
+
+def parse_ingress(doc: Y, meta: Meta) -> Ingress:
+    spec = doc.get("spec")
+    class_name = spec.str_at("ingressClassName") if spec is not None else None
+    class_location = spec.key_location("ingressClassName") if class_name and spec is not None else None
+    if class_name is None and INGRESS_CLASS_ANNOTATION in meta.annotations:
+        entry = meta.annotations[INGRESS_CLASS_ANNOTATION]
+        class_name, class_location = entry.value, entry.location
+    backends: list[IngressBackend] = []
+
+    def backend(node: Y | None, host: str | None, path: str | None) -> None:
+        if node is None:
+            return
+        service = node.get("service")
+        if service is not None:  # networking.k8s.io/v1
+            name = service.str_at("name")
+            port_node = service.get("port")
+            port = _port(port_node.get("number")) if port_node is not None and port_node.get("number") else None
+            if port is None and port_node is not None:
+                port = port_node.str_at("name")
+        else:  # extensions/v1beta1 and networking.k8s.io/v1beta1
+            name = node.str_at("serviceName")
+            port = _port(node.get("servicePort"))
+        if name:
+            backends.append(IngressBackend(host, path, name, port, node.location))
+
+    if spec is not None:
+        backend(spec.get("defaultBackend") or spec.get("backend"), None, None)
+        for rule in spec.get("rules").seq() if spec.get("rules") is not None else ():
+            host = rule.str_at("host")
+            paths = rule.get("http", "paths")
+            for item in paths.seq() if paths is not None else ():
+                backend(item.get("backend"), host, item.str_at("path") or "/")
+    return Ingress(meta, class_name, class_location, tuple(backends))
+
+
+def parse_service(doc: Y, meta: Meta, problems: list[Problem]) -> Service:
+    spec = doc.get("spec")
+    ports: list[ServicePort] = []
+    if spec is not None and spec.get("ports") is not None:
+        for item in spec.get("ports").seq():
+            port = _port(item.get("port"))
+            ports.append(ServicePort(item.str_at("name"), port if isinstance(port, int) else None, _port(item.get("targetPort"))))
+    selector = _labels(spec.get("selector")) if spec is not None else {}
+    return Service(meta, selector, tuple(ports), worst_case_from_entries(meta.annotations, meta.labels, problems=problems))
+
+
+def _strings(node: Y | None) -> tuple[str, ...]:
+    if node is None:
+        return ()
+    if node.is_seq:
+        return tuple(item.text or "" for item in node.seq() if item.is_scalar)
+    if node.is_scalar and node.text is not None:
+        return (node.text,)
+    return ()
+
+
+def parse_workload(doc: Y, meta: Meta, problems: list[Problem]) -> Workload:
+    spec = doc.get("spec")
+    template = spec.get("template") if spec is not None else None
+    template_meta = template.get("metadata") if template is not None else None
+    template_annotations = entries(template_meta.get("annotations") if template_meta is not None else None)
+    template_labels = entries(template_meta.get("labels") if template_meta is not None else None)
+    containers: list[Container] = []
+    pod_spec = template.get("spec") if template is not None else None
+    if pod_spec is not None and pod_spec.get("containers") is not None:
+        for item in pod_spec.get("containers").seq():
+            if not item.is_map:
+                continue
+            command, args = item.get("command"), item.get("args")
+            containers.append(
+                Container(
+                    name=item.str_at("name") or "",
+                    image=item.str_at("image"),
+                    command=_strings(command),
+                    args=_strings(args),
+                    location=item.location,
+                    command_location=command.location if command is not None else None,
+                    args_location=args.location if args is not None else None,
+                )
+            )
+    selector_node = spec.get("selector", "matchLabels") if spec is not None else None
+    worst = worst_case_from_entries(
+        meta.annotations, meta.labels, template_annotations, template_labels, problems=problems
+    )
+    return Workload(
+        meta,
+        _labels(selector_node),
+        {key: entry.value or "" for key, entry in template_labels.items()},
+        template_annotations,
+        tuple(containers),
+        worst,
+    )
+
+
+def parse_ingress_class(doc: Y, meta: Meta) -> IngressClass:
+    controller = doc.str_at("spec", "controller")
+    default = (meta.annotation(DEFAULT_CLASS_ANNOTATION) or "").lower() == "true"
+    return IngressClass(meta, controller, default)
+
+
+#: Custom resources handed on to other systems' parsers, by kind.
+CUSTOM_KINDS = frozenset({"KongIngress"})
+
+
+def read_object(doc: Y, out: KubernetesObjects, problems: list[Problem]) -> None:
+    """Dispatch one object by kind; Lists are unpacked."""
+    if not doc.is_map:
+        return
+    kind = doc.str_at("kind")
+    api_version = doc.str_at("apiVersion") or ""
+    if not kind:
+        return
+    if kind.endswith("List") and doc.get("items") is not None:
+        for item in doc.get("items").seq():
+            read_object(item, out, problems)
+        return
+    if kind == "Ingress" and api_version in INGRESS_API_VERSIONS:
+        out.ingresses.append(parse_ingress(doc, read_meta(doc, api_version, kind)))
+    elif kind == "Service" and api_version == "v1":
+        out.services.append(parse_service(doc, read_meta(doc, api_version, kind), problems))
+    elif kind in WORKLOAD_KINDS and api_version.startswith(("apps/", "extensions/")):
+        out.workloads.append(parse_workload(doc, read_meta(doc, api_version, kind), problems))
+    elif kind == "IngressClass" and api_version.startswith("networking.k8s.io/"):
+        out.ingress_classes.append(parse_ingress_class(doc, read_meta(doc, api_version, kind)))
+    elif kind in CUSTOM_KINDS:
+        out.custom.setdefault(kind, []).append((read_meta(doc, api_version, kind), doc))

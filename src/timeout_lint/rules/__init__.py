@@ -1,0 +1,35 @@
+"""The rule catalogue: every rule, listed explicitly, one module each.
+
+Code families: TL0xx input and configuration, TL1xx response time against the declared worst case,
+TL2xx ordering between hops, TL3xx settings that have no effect, TL4xx units, TL5xx coverage.
+"""
+
+from __future__ import annotations
+
+from timeout_lint.rules import (
+    tl001_unparsable_input,
+    tl002_include_cycle,
+    tl003_include_not_found,
+    tl004_invalid_configuration,
+    tl005_conflicting_declarations,
+    tl006_skipped_template,
+    tl101_timeout_shorter_than_worst_case,
+    tl102_default_shorter_than_worst_case,
+    tl301_kongingress_proxy_deprecated,
+)
+from timeout_lint.rules.base import Rule
+
+ALL_RULES: tuple[Rule, ...] = (
+    tl001_unparsable_input.RULE,
+    tl002_include_cycle.RULE,
+    tl003_include_not_found.RULE,
+    tl004_invalid_configuration.RULE,
+    tl005_conflicting_declarations.RULE,
+    tl006_skipped_template.RULE,
+    tl101_timeout_shorter_than_worst_case.RULE,
+    tl102_default_shorter_than_worst_case.RULE,
+    tl301_kongingress_proxy_deprecated.RULE,
+)
+
+BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
+BY_NAME: dict[str, Rule] = {rule.name: rule for rule in ALL_RULES}

@@ -1,0 +1,75 @@
+"""What a rule is: metadata plus a pure function from a subject of the model to hits.
+
+The rule declares its scope (what it looks at); the engine walks the model, calls the rule, and
+turns each Hit into a Finding with the code, name, severity and suppression stamped on.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from timeout_lint.config import ProjectConfig
+from timeout_lint.model import Location, Problem, Related, RequestPath, Severity
+from timeout_lint.parse import Inventory
+
+
+class Scope(enum.Enum):
+    PATH = "path"  # called once per request path
+    MODEL = "model"  # called once with the whole model
+
+
+@dataclass(frozen=True)
+class Model:
+    """What rules see: every request path, the parsed inventory, and input problems."""
+
+    paths: tuple[RequestPath, ...]
+    inventory: Inventory
+    problems: tuple[Problem, ...]
+
+    @property
+    def config(self) -> ProjectConfig:
+        return self.inventory.config
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What a rule yields: where, what, and the other places involved."""
+
+    location: Location
+    message: str
+    related: tuple[Related, ...] = ()
+    path: RequestPath | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    model: Model
+    options: object = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str  # stable, in a family: TL0xx input, TL1xx response time, TL2xx ordering, TL3xx no effect ...
+    name: str  # kebab-case
+    severity: Severity
+    scope: Scope
+    summary: str  # one line, for --list-rules and SARIF
+    check: Callable[[object, Context], Iterable[Hit]]
+    enabled_by_default: bool = True
+    options: type | None = None  # a frozen dataclass of the rule's options, with defaults
+    since: str = "0.1.0"
+    tags: tuple[str, ...] = field(default=())
+
+
+def problem_rule(code: str, name: str, severity: Severity, summary: str) -> Rule:
+    """A TL0xx rule: reports the input problems the parsers recorded under its name."""
+
+    def check(model: Model, ctx: Context) -> Iterable[Hit]:
+        for problem in model.problems:
+            if problem.rule == name:
+                yield Hit(problem.location, problem.message)
+
+    check.__name__ = name.replace("-", "_")
+    return Rule(code=code, name=name, severity=severity, scope=Scope.MODEL, summary=summary, check=check)

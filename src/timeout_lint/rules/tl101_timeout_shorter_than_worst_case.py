@@ -1,0 +1,40 @@
+"""TL101: an explicitly set timeout on a hop is shorter than what the hop must carry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from timeout_lint.model import Related, RequestPath, Severity
+from timeout_lint.rules.base import Context, Hit, Rule, Scope
+
+
+def check(path: RequestPath, ctx: Context) -> Iterator[Hit]:
+    worst = path.app.worst_case
+    if worst is None:
+        return
+    for hop in path.hops:
+        for timeout in hop.response_limits():
+            if not timeout.explicit:
+                continue
+            required, what = worst.required(timeout.kind)
+            if timeout.seconds >= required:
+                continue
+            yield Hit(
+                location=timeout.location,
+                message=(
+                    f"{hop.system} {timeout.setting} {timeout.written} ({timeout.kind.description}) is shorter "
+                    f"than the {what} of {path.app.kind} {path.app.name}"
+                ),
+                related=(Related(worst.location, f"worst case of {path.app.kind} {path.app.name} declared here"),),
+                path=path,
+            )
+
+
+RULE = Rule(
+    code="TL101",
+    name="timeout-shorter-than-worst-case",
+    severity=Severity.ERROR,
+    scope=Scope.PATH,
+    summary="A timeout set on a hop is shorter than the app's declared worst-case response.",
+    check=check,
+)

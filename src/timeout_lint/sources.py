@@ -1,0 +1,85 @@
+"""Reading input files once: bytes to text, with binary and encoding problems reported, not raised."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+
+from timeout_lint.model import Location, Problem
+
+#: Files above this size are reported and skipped (configurable with --max-file-size).
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input's text, with the name to show for it."""
+
+    path: str  # absolute path on disk, or "<stdin>"
+    display: str  # as the user would click it
+    text: str
+
+    def location(self, line: int, column: int | None = None, pointer: str = "") -> Location:
+        return Location(self.display, line, column, pointer)
+
+    def line_text(self, line: int) -> str:
+        lines = self.lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """Split only when a parser asks (nginx columns, suppression comments)."""
+        return self.text.splitlines()
+
+
+def display_path(path: str, cwd: str) -> str:
+    """Relative to the working directory when that is shorter to click, else absolute."""
+    if path == "<stdin>":
+        return path
+    try:
+        rel = os.path.relpath(path, cwd)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if rel.startswith(".." + os.sep + ".." + os.sep) else rel
+
+
+def decode(data: bytes, path: str, display: str) -> tuple[SourceFile | None, list[Problem]]:
+    """Bytes to a SourceFile; binary input is refused, undecodable bytes are replaced and reported."""
+    problems: list[Problem] = []
+    if b"\x00" in data[:8192]:
+        problems.append(Problem("unparsable-input", "binary file (contains NUL bytes), not linted", Location(display, 1, 1)))
+        return None, problems
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(
+            Problem(
+                "unparsable-input",
+                f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); read with the bad bytes replaced",
+                Location(display, line, column),
+            )
+        )
+        text = data.decode("utf-8", errors="replace")
+    return SourceFile(path, display, text), problems
+
+
+def read(path: str, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[SourceFile | None, list[Problem]]:
+    """Read a file; every failure becomes a Problem at the file."""
+    try:
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            return None, [
+                Problem(
+                    "unparsable-input",
+                    f"file is {size} bytes, above the {max_bytes}-byte limit (--max-file-size); not linted",
+                    Location(display, 1, 1),
+                )
+            ]
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        return None, [Problem("unparsable-input", f"cannot read file: {exc.strerror or exc}", Location(display, 1, 1))]
+    return decode(data, path, display)

@@ -1,0 +1,279 @@
+"""YAML read through ruamel.yaml's C composer: node trees with positions, nothing constructed.
+
+Composing (not loading) is both the fastest way to get positions and the safe one: no tag ever builds
+an object, and an alias is one shared node, so an alias bomb costs nothing until someone expands it.
+``Y`` is a thin positioned view over a node; the parsers walk only the keys they need.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from timeout_lint.model import Location, Problem
+from timeout_lint.sources import SourceFile
+
+try:  # libyaml through ruamel.yaml.clibz (the [libyaml] extra) or the older ruamel.yaml.clib
+    from ruamel.yaml.cyaml import CBaseLoader as _CLoader
+except ImportError:  # pragma: no cover - pure-Python fallback, several times slower
+    _CLoader = None
+
+#: Expanding a document into plain values (config validation) stops after this many nodes,
+#: which bounds what an alias bomb can cost.
+MAX_EXPANDED_NODES = 100_000
+MAX_DEPTH = 500
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)$")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, message: str, line: int, column: int | None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def compose_all(text: str) -> Iterator[Node]:
+    """The root node of each document, in order. Raises YamlSyntaxError at the first bad one."""
+    try:
+        if _CLoader is not None:
+            loader = _CLoader(text)
+            try:
+                while loader.check_node():
+                    yield loader.get_node()
+            finally:
+                loader.dispose()
+        else:  # pragma: no cover
+            from ruamel.yaml import YAML
+
+            yield from YAML(typ="safe", pure=True).compose_all(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context", None)
+        message = f"{context}: {problem}" if context and problem else str(problem)
+        line = mark.line + 1 if mark is not None else 1
+        column = mark.column + 1 if mark is not None else None
+        raise YamlSyntaxError(f"invalid YAML: {message}", line, column) from None
+    except RecursionError:
+        raise YamlSyntaxError(f"invalid YAML: nested deeper than this reader allows", 1, 1) from None
+
+
+@dataclass
+class DocContext:
+    """Shared by all views into one document: the file, and problems found while walking it."""
+
+    source: SourceFile
+    problems: list[Problem] = field(default_factory=list)
+    _duplicates_checked: set[int] = field(default_factory=set)
+
+
+class ExpansionError(ValueError):
+    pass
+
+
+class Y:
+    """A positioned view of one YAML node."""
+
+    __slots__ = ("node", "ctx", "path")
+
+    def __init__(self, node: Node, ctx: DocContext, path: tuple = ()):
+        self.node = node
+        self.ctx = ctx
+        self.path = path
+
+    # -- shape -------------------------------------------------------------------------------
+    @property
+    def is_map(self) -> bool:
+        return isinstance(self.node, MappingNode)
+
+    @property
+    def is_seq(self) -> bool:
+        return isinstance(self.node, SequenceNode)
+
+    @property
+    def is_scalar(self) -> bool:
+        return isinstance(self.node, ScalarNode)
+
+    @property
+    def quoted(self) -> bool:
+        return self.is_scalar and self.node.style in ("'", '"')
+
+    @property
+    def block_scalar(self) -> bool:
+        return self.is_scalar and self.node.style in ("|", ">")
+
+    @property
+    def shape(self) -> str:
+        return "mapping" if self.is_map else "list" if self.is_seq else "value"
+
+    # -- positions ---------------------------------------------------------------------------
+    @property
+    def line(self) -> int:
+        return self.node.start_mark.line + 1
+
+    @property
+    def column(self) -> int:
+        return self.node.start_mark.column + 1
+
+    @property
+    def pointer(self) -> str:
+        out = ""
+        for part in self.path:
+            if isinstance(part, int):
+                out += f"[{part}]"
+            else:
+                out += ("." if out else "") + str(part)
+        return out
+
+    @property
+    def location(self) -> Location:
+        return self.ctx.source.location(self.line, self.column, self.pointer)
+
+    # -- values ------------------------------------------------------------------------------
+    @property
+    def text(self) -> str | None:
+        """A scalar's text; None for null and for mappings and lists."""
+        if not self.is_scalar:
+            return None
+        value = self.node.value
+        if self.node.style in (None, "") and value in _NULLS:
+            return None
+        return value
+
+    def plain_value(self):
+        """A scalar with YAML 1.2 core typing of plain (unquoted) values: int, float, bool, None, str."""
+        if not self.is_scalar:
+            return None
+        value = self.node.value
+        if self.node.style not in (None, ""):
+            return value
+        if value in _NULLS:
+            return None
+        if value in _BOOLS:
+            return _BOOLS[value]
+        if _INT.match(value):
+            return int(value)
+        if _FLOAT.match(value) and any(c.isdigit() for c in value):
+            return float(value)
+        return value
+
+    # -- navigation --------------------------------------------------------------------------
+    def _pairs(self) -> list[tuple[Node, Node]]:
+        pairs = self.node.value
+        if id(self.node) not in self.ctx._duplicates_checked:
+            self.ctx._duplicates_checked.add(id(self.node))
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if isinstance(key, ScalarNode):
+                    if key.value in seen and key.value != "<<":
+                        self.ctx.problems.append(
+                            Problem(
+                                "unparsable-input",
+                                f'duplicate key "{key.value}": YAML forbids it and tools disagree on which value wins',
+                                self.ctx.source.location(key.start_mark.line + 1, key.start_mark.column + 1),
+                            )
+                        )
+                    seen.add(key.value)
+        return pairs
+
+    def get(self, *keys: str | int) -> Y | None:
+        """Walk down mapping keys and list indexes; None as soon as one is missing."""
+        current: Y | None = self
+        for key in keys:
+            if current is None:
+                return None
+            current = current._child(key)
+        return current
+
+    def _child(self, key: str | int) -> Y | None:
+        if isinstance(key, int):
+            if self.is_seq and 0 <= key < len(self.node.value):
+                return Y(self.node.value[key], self.ctx, self.path + (key,))
+            return None
+        if not self.is_map:
+            return None
+        merged: list[Node] = []
+        found = None
+        for key_node, value_node in self._pairs():
+            if not isinstance(key_node, ScalarNode):
+                continue
+            if key_node.value == key and found is None:
+                found = value_node
+            elif key_node.value == "<<" and key_node.style in (None, ""):
+                merged.append(value_node)
+        if found is not None:
+            return Y(found, self.ctx, self.path + (key,))
+        for source in merged:  # YAML merge keys: `<<: *defaults`
+            candidates = source.value if isinstance(source, SequenceNode) else [source]
+            for candidate in candidates:
+                if isinstance(candidate, MappingNode):
+                    hit = Y(candidate, self.ctx, self.path).get(key)
+                    if hit is not None:
+                        return Y(hit.node, self.ctx, self.path + (key,))
+        return None
+
+    def key_location(self, key: str) -> Location | None:
+        """Where a mapping key is written (the start of ``key: value``)."""
+        if not self.is_map:
+            return None
+        for key_node, _ in self._pairs():
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                return self.ctx.source.location(
+                    key_node.start_mark.line + 1, key_node.start_mark.column + 1, Y(key_node, self.ctx, self.path + (key,)).pointer
+                )
+        return None
+
+    def items(self) -> Iterator[tuple[str, Y, Location]]:
+        """Mapping entries as (key, value view, key location); non-scalar keys are skipped."""
+        if not self.is_map:
+            return
+        for key_node, value_node in self._pairs():
+            if isinstance(key_node, ScalarNode) and key_node.value != "<<":
+                path = self.path + (key_node.value,)
+                yield (
+                    key_node.value,
+                    Y(value_node, self.ctx, path),
+                    self.ctx.source.location(key_node.start_mark.line + 1, key_node.start_mark.column + 1, Y(key_node, self.ctx, path).pointer),
+                )
+
+    def seq(self) -> Iterator[Y]:
+        if not self.is_seq:
+            return
+        for index, node in enumerate(self.node.value):
+            yield Y(node, self.ctx, self.path + (index,))
+
+    def str_at(self, *keys: str | int) -> str | None:
+        node = self.get(*keys)
+        return node.text if node is not None else None
+
+    # -- expansion ---------------------------------------------------------------------------
+    def to_python(self, budget: int = MAX_EXPANDED_NODES):
+        """Plain dicts/lists/scalars, for schema validation. Bounded: raises ExpansionError."""
+        remaining = [budget]
+
+        def convert(node: Node, depth: int):
+            remaining[0] -= 1
+            if remaining[0] < 0:
+                raise ExpansionError(f"document expands to more than {budget} values (an alias bomb?)")
+            if depth > MAX_DEPTH:
+                raise ExpansionError(f"document is nested deeper than {MAX_DEPTH} levels")
+            if isinstance(node, MappingNode):
+                out = {}
+                for key, value in node.value:
+                    k = Y(key, self.ctx).plain_value() if isinstance(key, ScalarNode) else repr(key)
+                    out[str(k) if k is not None else "null"] = convert(value, depth + 1)
+                return out
+            if isinstance(node, SequenceNode):
+                return [convert(item, depth + 1) for item in node.value]
+            return Y(node, self.ctx).plain_value()
+
+        return convert(self.node, 0)
