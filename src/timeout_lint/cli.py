@@ -10,6 +10,7 @@ from timeout_lint import __version__
 from timeout_lint.engine import Selection, unknown_selectors
 from timeout_lint.lint import LintOptions, lint
 from timeout_lint.model import Severity
+from timeout_lint.report import FORMATS, formatter
 from timeout_lint.sources import DEFAULT_MAX_BYTES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -25,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Find the hop on a request path that gives up before the app has answered.",
     )
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories to lint (default: .)")
-    parser.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    parser.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
     parser.add_argument("--config", metavar="FILE", help="project file to use instead of PATH/.timeout-lint.yaml")
     parser.add_argument("--select", type=_csv, default=[], metavar="CODES", help="run only these rules (codes or prefixes: TL1,TL301)")
     parser.add_argument("--ignore", type=_csv, default=[], metavar="CODES", help="do not run these rules (codes or prefixes)")
@@ -57,9 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         max_bytes=args.max_file_size,
     )
     report = lint(options)
-    from timeout_lint.report import FORMATTERS
-
-    sys.stdout.write(FORMATTERS[args.format](report))
+    sys.stdout.write(formatter(args.format)(report))
     for missing in report.unreadable:
         print(f"timeout-lint: error: {missing}: no such file or directory", file=sys.stderr)
     if report.unreadable:

@@ -6,17 +6,18 @@ of the file are still used.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, field
-from importlib import resources
+from typing import TYPE_CHECKING
 
 from timeout_lint.durations import DurationError, parse_declared
 from timeout_lint.model import Location, Problem, WorstCase
 from timeout_lint.parsers.declarations import AppDeclaration
 from timeout_lint.sources import SourceFile, read
-from timeout_lint.yamlnodes import DocContext, ExpansionError, Y, YamlSyntaxError, compose_all
+
+if TYPE_CHECKING:
+    from timeout_lint.yamlnodes import Y
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,9 @@ DURATION_PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|h|m|s))+$"
 
 
 def load_schema(name: str = "config.schema.json") -> dict:
+    import json
+    from importlib import resources
+
     return json.loads(resources.files("timeout_lint.schema").joinpath(name).read_text("utf-8"))
 
 
@@ -81,6 +85,8 @@ def validate(root: Y, schema: dict) -> list[tuple[tuple, str, Location]]:
     """Schema errors as (path, message, location), sorted by position."""
     from jsonschema import Draft202012Validator  # imported only when there is something to validate
 
+    from timeout_lint.yamlnodes import ExpansionError
+
     try:
         instance = root.to_python()
     except ExpansionError as exc:
@@ -110,6 +116,8 @@ def load(path: str, display: str) -> ProjectConfig:
 
 
 def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
+    from timeout_lint.yamlnodes import DocContext, Y, YamlSyntaxError, compose_all
+
     ctx = DocContext(source)
     try:
         documents = list(compose_all(source.text))
@@ -168,6 +176,7 @@ def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
             tuple(int(p) for p in kic.text.split(".")), kic.text, root.key_location("kong-ingress-controller")
         )
     config.problems.extend(ctx.problems)
+    config.problems.sort(key=lambda p: (p.location.line, p.location.column or 0))
     return config
 
 

@@ -84,7 +84,7 @@ def run(
                 if item not in related:
                     related.append(item)
     findings = []
-    for (code, location, message), (rule, hit, paths, related) in grouped.items():
+    for (_code, location, message), (rule, _hit, paths, related) in grouped.items():
         paths.sort(key=lambda p: p.key)
         findings.append(
             Finding(
@@ -93,7 +93,7 @@ def run(
                 severity=severities.get(rule.code, rule.severity),
                 message=_message(message, paths),
                 location=location,
-                related=tuple(sorted(related, key=lambda r: (r.location, r.message))),
+                related=tuple(sorted(related, key=lambda r: (r.location.sort_key, r.message))),
                 paths=tuple(paths),
             )
         )

@@ -9,14 +9,16 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from timeout_lint.model import App, Hop, Location, Role, WorstCase
-from timeout_lint.parse import Inventory
-from timeout_lint.parsers.compose import ComposeService
-from timeout_lint.parsers.golang import GoServer
-from timeout_lint.parsers.kong import kong_hop
-from timeout_lint.parsers.kubernetes import Ingress, IngressBackend, Service, Workload
-from timeout_lint.parsers.nginx import Route
+
+if TYPE_CHECKING:
+    from timeout_lint.parse import Inventory
+    from timeout_lint.parsers.compose import ComposeService
+    from timeout_lint.parsers.golang import GoServer
+    from timeout_lint.parsers.kubernetes import Ingress, IngressBackend, Service, Workload
+    from timeout_lint.parsers.nginx import Route
 
 #: IngressClass spec.controller -> the system that serves it
 CONTROLLERS = {
@@ -176,6 +178,8 @@ class Linker:
     def ingress_hops(self, ingress: Ingress, service: Service | None) -> tuple[Hop, ...]:
         controller = self.controller(ingress)
         if controller == "kong" and service is not None:
+            from timeout_lint.parsers.kong import kong_hop
+
             return (kong_hop(service.meta, self.kong_ingresses, self.inventory.config.kong_ingress_controller),)
         label = ingress.class_name or "no class"
         return (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from timeout_lint.durations import format_seconds
 
@@ -23,18 +23,21 @@ class Severity(enum.Enum):
         return {"error": 3, "warning": 2, "info": 1}[self.value]
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Location:
+class Location(NamedTuple):
     """A place in an input: the file as the user would click it, 1-based line and column."""
 
     file: str
     line: int
-    column: int | None = None
+    column: int | None = None  # None where the parser cannot know it
     #: where inside the file, for humans and for --fix: "metadata.annotations.konghq.com/read-timeout"
-    pointer: str = field(default="", compare=False)
+    pointer: str = ""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column or 1}"
+
+    @property
+    def sort_key(self) -> tuple[str, int, int]:
+        return (self.file, self.line, self.column or 0)
 
 
 class Kind(enum.Enum):
@@ -86,8 +89,7 @@ class Role(enum.Enum):
     APP_SERVER = "app-server"
 
 
-@dataclass(frozen=True, slots=True)
-class Timeout:
+class Timeout(NamedTuple):
     """One effective timeout of a hop: what it measures, its value, and where it comes from."""
 
     kind: Kind
@@ -122,19 +124,17 @@ class Timeout:
         return f"{self.setting} default {format_seconds(self.seconds)}"
 
 
-@dataclass(frozen=True, slots=True)
-class Retries:
+class Retries(NamedTuple):
     """How often a hop tries the next hop again after a failure."""
 
-    count: int  # additional tries after the first
+    extra_tries: int  # tries after the first
     setting: str
     raw: str
     explicit: bool
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class Hop:
+class Hop(NamedTuple):
     """One system on a request path, with its effective timeouts."""
 
     system: str  # "nginx", "Kong", "Go net/http"
@@ -163,8 +163,7 @@ class Hop:
         return f"{self.system} ({limits[0].shown})"
 
 
-@dataclass(frozen=True, slots=True)
-class WorstCase:
+class WorstCase(NamedTuple):
     """An app's declared slowest legitimate response."""
 
     total: float  # to the last byte
@@ -185,8 +184,7 @@ class WorstCase:
         return self.total, f"worst case {self.total_raw}"
 
 
-@dataclass(frozen=True, slots=True)
-class App:
+class App(NamedTuple):
     """The inner end of a request path: the service that answers."""
 
     kind: str  # "Service", "compose service", "upstream", "unresolved target"
@@ -205,8 +203,7 @@ class App:
         return text
 
 
-@dataclass(frozen=True, slots=True)
-class RequestPath:
+class RequestPath(NamedTuple):
     """One way a request travels: entry first, app last."""
 
     entry: str  # "Ingress shop/reports", "nginx location / in server example.com"
@@ -221,11 +218,10 @@ class RequestPath:
     @property
     def key(self) -> tuple:
         """A stable identity, for sorting and for naming paths in output."""
-        return (self.entry_location, self.entry, tuple(h.name for h in self.hops), self.app.kind, self.app.name)
+        return (self.entry_location.sort_key, self.entry, tuple(h.name for h in self.hops), self.app.kind, self.app.name)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """Something wrong with the input itself, found while reading it; a TL0xx rule reports it."""
 
     rule: str  # the name of the rule that reports it, e.g. "unparsable-input"
@@ -233,16 +229,14 @@ class Problem:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class Related:
+class Related(NamedTuple):
     """A second place a finding involves: the declaration a setting conflicts with, say."""
 
     location: Location
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """A reported problem. Built once by the engine; formatters only read it."""
 
     code: str
@@ -257,7 +251,7 @@ class Finding:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.location.file, self.location.line, self.location.column or 0, self.code, self.message)
+        return (*self.location.sort_key, self.code, self.message)
 
 
 INF = math.inf

@@ -5,17 +5,19 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from timeout_lint.config import ProjectConfig
 from timeout_lint.discover import Discovery, FileKind
 from timeout_lint.model import Location, Problem
-from timeout_lint.parsers.compose import ComposeService, parse_compose
-from timeout_lint.parsers.golang import GoServer, parse_go
-from timeout_lint.parsers.kong import KongIngress, parse_kong_ingress
-from timeout_lint.parsers.kubernetes import KubernetesObjects, read_object
-from timeout_lint.parsers.nginx import Route, parse_nginx
 from timeout_lint.sources import DEFAULT_MAX_BYTES, SourceFile, read
-from timeout_lint.yamlnodes import DocContext, Y, YamlSyntaxError, compose_all
+
+if TYPE_CHECKING:  # each system's parser is imported only when a file of its kind is present
+    from timeout_lint.config import ProjectConfig
+    from timeout_lint.parsers.compose import ComposeService
+    from timeout_lint.parsers.golang import GoServer
+    from timeout_lint.parsers.kong import KongIngress
+    from timeout_lint.parsers.kubernetes import KubernetesObjects
+    from timeout_lint.parsers.nginx import Route
 
 _TEMPLATE = re.compile(r"\{\{-?\s*[^}]*\}\}|\{%-?.*?%\}")
 _KIND_LINE = re.compile(r"^\s*-?\s*kind\s*:", re.MULTILINE)
@@ -27,7 +29,7 @@ class Inventory:
 
     config: ProjectConfig
     nginx_routes: list[Route] = field(default_factory=list)
-    kubernetes: KubernetesObjects = field(default_factory=KubernetesObjects)
+    kubernetes: "KubernetesObjects" = field(default_factory=lambda: _kubernetes_objects())
     kong_ingresses: list[KongIngress] = field(default_factory=list)
     compose_services: list[ComposeService] = field(default_factory=list)
     #: Go servers found under each build context (absolute directory)
@@ -43,6 +45,12 @@ class ParseOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
+def _kubernetes_objects():
+    from timeout_lint.parsers.kubernetes import KubernetesObjects
+
+    return KubernetesObjects()
+
+
 def _template_problem(source: SourceFile) -> Problem | None:
     match = _TEMPLATE.search(source.text)
     if match is None:
@@ -53,6 +61,9 @@ def _template_problem(source: SourceFile) -> Problem | None:
 
 def read_kubernetes(source: SourceFile, inventory: Inventory) -> None:
     """One YAML file of manifests; a syntax error stops this file only."""
+    from timeout_lint.parsers.kubernetes import read_object
+    from timeout_lint.yamlnodes import DocContext, Y, YamlSyntaxError, compose_all
+
     ctx = DocContext(source)
     try:
         for node in compose_all(source.text):
@@ -88,6 +99,8 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
             continue
         inventory.files_read += 1
         if item.kind is FileKind.COMPOSE:
+            from timeout_lint.parsers.compose import parse_compose
+
             result = parse_compose(source)
             if result.problems and any(p.rule == "unparsable-input" and p.message.startswith("invalid YAML") for p in result.problems):
                 template = _template_problem(source)
@@ -101,10 +114,15 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
                 continue  # no `kind:` anywhere: not a manifest, nothing to compose
             read_kubernetes(source, inventory)
 
-    for meta, doc in inventory.kubernetes.custom.get("KongIngress", []):
-        inventory.kong_ingresses.append(parse_kong_ingress(meta, doc))
+    if inventory.kubernetes.custom.get("KongIngress"):
+        from timeout_lint.parsers.kong import parse_kong_ingress
+
+        for meta, doc in inventory.kubernetes.custom["KongIngress"]:
+            inventory.kong_ingresses.append(parse_kong_ingress(meta, doc))
 
     if nginx_candidates:
+        from timeout_lint.parsers.nginx import parse_nginx
+
         nginx = parse_nginx(nginx_candidates, discovery.roots, options.cwd, options.allow_outside_root, options.max_bytes)
         inventory.nginx_routes.extend(nginx.routes)
         inventory.problems.extend(nginx.problems)
@@ -123,6 +141,8 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
         if source is None:
             continue
         inventory.files_read += 1
+        from timeout_lint.parsers.golang import parse_go
+
         result = parse_go(source)
         for owner in owners:
             inventory.go_servers[owner].extend(result.servers)

@@ -64,7 +64,7 @@ def compose_all(text: str) -> Iterator[Node]:
         column = mark.column + 1 if mark is not None else None
         raise YamlSyntaxError(f"invalid YAML: {message}", line, column) from None
     except RecursionError:
-        raise YamlSyntaxError(f"invalid YAML: nested deeper than this reader allows", 1, 1) from None
+        raise YamlSyntaxError("invalid YAML: nested deeper than this reader allows", 1, 1) from None
 
 
 @dataclass

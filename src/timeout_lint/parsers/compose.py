@@ -6,6 +6,8 @@ A compose service name is also a hostname on the project's network, which is how
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import os
 import shlex
 from dataclasses import dataclass, field
@@ -16,8 +18,7 @@ from timeout_lint.sources import SourceFile
 from timeout_lint.yamlnodes import DocContext, Y, YamlSyntaxError, compose_all
 
 
-@dataclass(frozen=True, slots=True)
-class ComposeService:
+class ComposeService(NamedTuple):
     file: str  # display path of the compose file
     project_dir: str  # absolute directory of the compose file
     name: str

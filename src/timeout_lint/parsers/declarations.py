@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
 
 from timeout_lint.durations import DurationError, parse_declared
 from timeout_lint.model import Location, Problem, WorstCase
@@ -11,8 +12,7 @@ WORST_CASE_KEY = "timeout-lint/worst-case-response"
 FIRST_BYTE_KEY = "timeout-lint/first-byte"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One ``key: value`` of an annotation or label map, with positions."""
 
     key: str
@@ -22,8 +22,7 @@ class Entry:
     quoted: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class AppDeclaration:
+class AppDeclaration(NamedTuple):
     """A `.timeout-lint.yaml` apps entry: which service, and its worst case."""
 
     service: str

@@ -8,6 +8,8 @@ server with no timeouts at all. Anything else is kept as "not evaluated", never 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import math
 from dataclasses import dataclass, field
 
@@ -28,15 +30,13 @@ _TIME_UNITS = {
 _MAX_CONST_DEPTH = 20
 
 
-@dataclass(frozen=True, slots=True)
-class Unevaluated:
+class Unevaluated(NamedTuple):
     field: str
     expression: str
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class GoServer:
+class GoServer(NamedTuple):
     file: str
     location: Location  # the composite literal or the ListenAndServe call
     timeouts: tuple[Timeout, ...]
@@ -101,7 +101,7 @@ class _File:
                 value = node.child_by_field_name("value")
                 if value is not None:
                     values = [c for c in value.named_children]
-                    for name_node, value_node in zip(names, values):
+                    for name_node, value_node in zip(names, values, strict=False):
                         self.constants[_text(name_node)] = value_node
             elif node.type in ("function_declaration", "method_declaration", "func_literal"):
                 continue  # constants inside functions are not "of the file"

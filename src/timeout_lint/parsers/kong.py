@@ -7,7 +7,8 @@ the app's time to first byte. Which place wins is the table in defaults.PRECEDEN
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
+
 
 from timeout_lint.durations import DurationError, parse_integer
 from timeout_lint.defaults import DEFAULT_RETRIES, lookup
@@ -29,8 +30,7 @@ TIMEOUT_FIELDS = {field_name: kind for field_name, kind in TIMEOUT_ANNOTATIONS.v
 MAX_MS = 2147483646  # Kong's schema: 1 .. 2^31-2
 
 
-@dataclass(frozen=True, slots=True)
-class DroppedValue:
+class DroppedValue(NamedTuple):
     """A value Kong (or KIC) silently ignores, leaving the default in place."""
 
     setting: str
@@ -39,11 +39,10 @@ class DroppedValue:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class KongSettings:
+class KongSettings(NamedTuple):
     """What one place (a Service's annotations or a KongIngress proxy block) sets."""
 
-    timeouts: dict[str, Timeout] = field(default_factory=dict)  # by Kong field name
+    timeouts: dict[str, Timeout]  # by Kong field name
     retries: Retries | None = None
     dropped: tuple[DroppedValue, ...] = ()
 
@@ -52,8 +51,7 @@ class KongSettings:
         return not self.timeouts and self.retries is None
 
 
-@dataclass(frozen=True, slots=True)
-class KongIngress:
+class KongIngress(NamedTuple):
     meta: Meta
     proxy: KongSettings | None
     proxy_location: Location | None
@@ -130,8 +128,7 @@ def parse_kong_ingress(meta: Meta, doc: Y) -> KongIngress:
 # -- the effective Kong hop for one Kubernetes Service -----------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class KongServiceView:
+class KongServiceView(NamedTuple):
     """Which KongIngress a Service names, and whether its proxy block applies (it depends on KIC)."""
 
     override: KongIngress | None
@@ -152,8 +149,8 @@ def kong_hop(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], 
     """Kong's timeouts for requests to ``service``: annotation > KongIngress.proxy > Kong default."""
 
     view = service_view(service, kong_ingresses, kic_version)
-    annotations = annotation_settings(service.annotations) if view.annotations_apply else KongSettings()
-    proxy = view.override.proxy if view.override_applies and view.override.proxy is not None else KongSettings()
+    annotations = annotation_settings(service.annotations) if view.annotations_apply else KongSettings({})
+    proxy = view.override.proxy if view.override_applies and view.override.proxy is not None else KongSettings({})
     timeouts = []
     for field_name in ("connect_timeout", "read_timeout", "write_timeout"):
         chosen = annotations.timeouts.get(field_name) or proxy.timeouts.get(field_name)
@@ -167,7 +164,7 @@ def kong_hop(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], 
     retries = annotations.retries or proxy.retries
     if retries is None:
         count, _source = DEFAULT_RETRIES[("kong", "retries")]
-        retries = Retries(count, "retries", str(count), False, service.location)
+        retries = Retries(count, "retries", str(count), False, service.location)  # Kong's default
     return Hop(
         system="Kong",
         role=Role.INGRESS,

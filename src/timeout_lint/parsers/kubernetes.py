@@ -6,6 +6,8 @@ being walked.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from dataclasses import dataclass, field
 
 from timeout_lint.model import Location, Problem, WorstCase
@@ -19,8 +21,7 @@ INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
 
 
-@dataclass(frozen=True, slots=True)
-class Meta:
+class Meta(NamedTuple):
     """What every object has: identity, where it is, its annotations and labels."""
 
     api_version: str
@@ -28,8 +29,8 @@ class Meta:
     name: str
     namespace: str
     location: Location  # the object (its `kind:` line)
-    annotations: dict[str, Entry] = field(default_factory=dict)
-    labels: dict[str, Entry] = field(default_factory=dict)
+    annotations: dict[str, Entry]
+    labels: dict[str, Entry]
     namespace_explicit: bool = True
 
     @property
@@ -41,8 +42,7 @@ class Meta:
         return entry.value if entry is not None else None
 
 
-@dataclass(frozen=True, slots=True)
-class IngressBackend:
+class IngressBackend(NamedTuple):
     host: str | None
     path: str | None
     service: str
@@ -50,31 +50,27 @@ class IngressBackend:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class Ingress:
+class Ingress(NamedTuple):
     meta: Meta
     class_name: str | None
     class_location: Location | None
     backends: tuple[IngressBackend, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ServicePort:
+class ServicePort(NamedTuple):
     name: str | None
     port: int | None
     target_port: int | str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Service:
+class Service(NamedTuple):
     meta: Meta
     selector: dict[str, str]
     ports: tuple[ServicePort, ...]
     worst_case: WorstCase | None
 
 
-@dataclass(frozen=True, slots=True)
-class Container:
+class Container(NamedTuple):
     name: str
     image: str | None
     command: tuple[str, ...]
@@ -84,8 +80,7 @@ class Container:
     args_location: Location | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Workload:
+class Workload(NamedTuple):
     meta: Meta
     selector: dict[str, str]
     template_labels: dict[str, str]
@@ -94,8 +89,7 @@ class Workload:
     worst_case: WorstCase | None
 
 
-@dataclass(frozen=True, slots=True)
-class IngressClass:
+class IngressClass(NamedTuple):
     meta: Meta
     controller: str | None
     is_default: bool

@@ -13,6 +13,8 @@ matched by their tail inside the linted roots.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import glob
 import os
 import re
@@ -35,11 +37,11 @@ TIMEOUT_SUFFIXES = {"connect_timeout": Kind.CONNECT, "send_timeout": Kind.SEND, 
 TIMEOUT_DIRECTIVES = {f"{prefix}_{suffix}" for prefix in PASS_DIRECTIVES.values() for suffix in TIMEOUT_SUFFIXES}
 MAX_DIRECTIVES_PER_ROOT = 500_000
 MAX_BLOCK_DEPTH = 100
+_ONE_VALUE_HINT = ': it takes one value (write 1m30s, or quote "1m 30s")'
 _SCHEMES_DEFAULT_PORT = {"http": 80, "https": 443, "grpc": 80, "grpcs": 443}
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """Where a *_pass directive sends requests."""
 
     raw: str
@@ -50,22 +52,19 @@ class Target:
     unresolved_reason: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class UpstreamServer:
+class UpstreamServer(NamedTuple):
     host: str
     port: int | None
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class Upstream:
+class Upstream(NamedTuple):
     name: str
     servers: tuple[UpstreamServer, ...]
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
+class Route(NamedTuple):
     """A location that passes requests on, with its effective timeouts."""
 
     config: str  # the root file this was read through (display path)
@@ -94,8 +93,7 @@ class NginxResult:
 # -- reading files ----------------------------------------------------------------------------------
 
 
-@dataclass
-class _Parsed:
+class _Parsed(NamedTuple):
     source: SourceFile
     directives: list  # crossplane's parsed list
     ok: bool
@@ -131,10 +129,18 @@ class _Reader:
                 )
                 config = payload["config"][0]
                 for error in config.get("errors", []):
-                    message = re.sub(r" in \S+:\d+$", "", error.get("error") or "syntax error")
-                    problems.append(
-                        Problem("unparsable-input", f"invalid nginx: {message}", source.location(error.get("line") or 1))
-                    )
+                    message = re.sub(r" in \S+:\d+$", "", error.get("error") or "")
+                    line = error.get("line")
+                    column = None
+                    if not message:  # crossplane runs out of tokens without saying so
+                        message, line = 'unexpected end of file (a missing ";" or "}"?)', max(len(source.lines), 1)
+                    named = re.search(r'"([a-z0-9_]+)" directive', message)
+                    if named and line:
+                        found = _find_word(source.line_text(line), named.group(1))
+                        column = found + 1 if found >= 0 else None
+                        if named.group(1) in TIMEOUT_DIRECTIVES and message.startswith("invalid number of arguments"):
+                            message += _ONE_VALUE_HINT
+                    problems.append(Problem("unparsable-input", f"invalid nginx: {message}", source.location(line or 1, column)))
                 parsed = _Parsed(source, config.get("parsed", []), not config.get("errors"))
             except RecursionError:
                 problems.append(Problem("unparsable-input", "invalid nginx: blocks nested too deeply to read", source.location(1, 1)))
@@ -151,8 +157,11 @@ class _Reader:
         """Files an include pattern names, sorted like glob(3); and whether it points outside the roots."""
         if os.path.isabs(pattern):
             parts = pattern.strip("/").split("/")
-            # /etc/nginx/conf.d/*.conf -> try conf.d/*.conf, nginx/conf.d/*.conf, ... inside the root
-            tails = [os.path.join(*parts[i:]) for i in range(len(parts) - 1, -1, -1)]
+            # /etc/nginx/conf.d/*.conf -> etc/nginx/conf.d/*.conf, nginx/conf.d/*.conf, conf.d/*.conf
+            # inside the tree, longest first; a bare glob (*.conf) would match anything, so never alone
+            tails = [os.path.join(*parts[i:]) for i in range(len(parts))]
+            if glob.has_magic(parts[-1]) and len(parts) > 1:
+                tails = tails[:-1]
             candidates = [os.path.join(base, tail) for base in _ancestors(os.path.dirname(including), lint_root) for tail in tails]
         else:
             candidates = [os.path.join(base, pattern) for base in _ancestors(os.path.dirname(including), lint_root)]
@@ -189,15 +198,17 @@ def _looks_like_nginx(directives: list) -> bool:
 # -- the walk -------------------------------------------------------------------------------------
 
 
-@dataclass
 class _Directive:
     """A crossplane directive with the file it was read from (after include expansion)."""
 
-    name: str
-    args: list[str]
-    source: SourceFile
-    line: int
-    block: list | None  # list[_Directive] once expanded
+    __slots__ = ("name", "args", "source", "line", "block")
+
+    def __init__(self, name: str, args: list[str], source: SourceFile, line: int, block: list | None):
+        self.name = name
+        self.args = args
+        self.source = source
+        self.line = line
+        self.block = block  # list[_Directive] once expanded
 
     def location(self) -> Location:
         text = self.source.line_text(self.line)
@@ -283,13 +294,6 @@ class _Expander:
         return out
 
 
-@dataclass
-class _Context:
-    """Explicit timeout values in force at a level, inherited downwards."""
-
-    values: dict[str, tuple[Timeout, ...]]
-
-
 def _explicit_timeouts(block: list[_Directive], problems: list[Problem]) -> dict[str, Timeout]:
     found: dict[str, Timeout] = {}
     for directive in block:
@@ -301,7 +305,7 @@ def _explicit_timeouts(block: list[_Directive], problems: list[Problem]) -> dict
             continue
         if len(directive.args) != 1:
             problems.append(
-                Problem("unparsable-input", f'invalid nginx: "{directive.name}" takes one value, got {len(directive.args)} (quote "1m 30s" or write 1m30s)', where)
+                Problem("unparsable-input", f'invalid nginx: invalid number of arguments in "{directive.name}" directive{_ONE_VALUE_HINT}', where)
             )
             continue
         raw = directive.args[0]

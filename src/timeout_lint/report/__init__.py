@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from timeout_lint.lint import Report
-from timeout_lint.report import json, text
+if TYPE_CHECKING:
+    from timeout_lint.lint import Report
 
-FORMATTERS: dict[str, Callable[[Report], str]] = {
-    "text": text.format_report,
-    "json": json.format_report,
-}
+#: format name -> module in this package with ``format_report(report) -> str``
+FORMATS = {"text": "text", "json": "json"}
+
+
+def formatter(name: str) -> Callable[[Report], str]:
+    """The format function; its module is imported only when asked for."""
+    return importlib.import_module(f"timeout_lint.report.{FORMATS[name]}").format_report

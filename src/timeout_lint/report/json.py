@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import json
 import math
 
 from timeout_lint import __version__
-from timeout_lint.lint import Report
 from timeout_lint.model import Finding, Hop, Location, RequestPath, Timeout
+
+if TYPE_CHECKING:
+    from timeout_lint.lint import Report
 
 
 def _location(location: Location | None) -> dict | None:
@@ -43,7 +47,7 @@ def _hop(hop: Hop) -> dict:
         "timeouts": [_timeout(t) for t in hop.timeouts],
         "retries": None
         if hop.retries is None
-        else {"count": hop.retries.count, "raw": hop.retries.raw, "explicit": hop.retries.explicit, "source": _location(hop.retries.location)},
+        else {"extra_tries": hop.retries.extra_tries, "raw": hop.retries.raw, "explicit": hop.retries.explicit, "source": _location(hop.retries.location)},
         "notes": list(hop.notes),
     }
 

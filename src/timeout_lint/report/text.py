@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from timeout_lint.lint import Report
+from typing import TYPE_CHECKING
+
 from timeout_lint.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from timeout_lint.lint import Report
 
 
 def format_finding(finding: Finding) -> str:

@@ -9,10 +9,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
-from timeout_lint.config import ProjectConfig
 from timeout_lint.model import Location, Problem, Related, RequestPath, Severity
-from timeout_lint.parse import Inventory
+
+if TYPE_CHECKING:
+    from timeout_lint.config import ProjectConfig
+    from timeout_lint.parse import Inventory
 
 
 class Scope(enum.Enum):
@@ -33,8 +36,7 @@ class Model:
         return self.inventory.config
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """What a rule yields: where, what, and the other places involved."""
 
     location: Location
@@ -43,8 +45,7 @@ class Hit:
     path: RequestPath | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     model: Model
     options: object = None
 

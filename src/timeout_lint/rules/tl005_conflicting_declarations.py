@@ -20,7 +20,7 @@ def check(model: Model, ctx: Context) -> Iterator[Hit]:
         if key in reported:
             continue
         reported.add(key)
-        ordered = sorted(app.declarations, key=lambda d: d.location)
+        ordered = sorted(app.declarations, key=lambda d: d.location.sort_key)
         first, others = ordered[0], ordered[1:]
         listed = ", ".join(f"{d.total_raw} at {d.location}" for d in others)
         yield Hit(

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from timeout_lint.model import Related, Severity
-from timeout_lint.parsers.kong import OVERRIDE_ANNOTATION, service_view
 from timeout_lint.rules.base import Context, Hit, Model, Rule, Scope
 
 
 def check(model: Model, ctx: Context) -> Iterator[Hit]:
+    if not model.inventory.kong_ingresses:
+        return
+    from timeout_lint.parsers.kong import OVERRIDE_ANNOTATION, service_view
+
     version = model.config.kong_ingress_controller
     if version is not None and not version.at_least(2, 8):
         return  # before 2.8 KongIngress was the only way, and not deprecated

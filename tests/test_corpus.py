@@ -1,0 +1,52 @@
+"""Real public configuration files (../shared/corpus): never a traceback, and no silent change in behaviour.
+
+The counts of findings by rule are a snapshot: when a change moves them, the test shows the
+difference; rerun with TIMEOUT_LINT_UPDATE_SNAPSHOTS=1 after checking that the new counts are right.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+
+import pytest
+
+from tests.conftest import SHARED
+from timeout_lint.lint import LintOptions, lint
+
+CORPUS = SHARED / "corpus"
+SNAPSHOT = os.path.join(os.path.dirname(__file__), "snapshots", "corpus_counts.json")
+
+if not CORPUS.is_dir():
+    if os.environ.get("TIMEOUT_LINT_REQUIRE_SHARED"):
+        raise RuntimeError(f"{CORPUS} is missing; CI must run with ../shared beside the clone")
+    pytest.skip("../shared/corpus is not beside this clone", allow_module_level=True)
+
+
+def counts(report) -> dict[str, int]:
+    return dict(sorted(collections.Counter(f.code for f in report.findings).items()))
+
+
+def test_whole_corpus_lints_without_a_traceback_and_matches_the_snapshot():
+    report = lint(LintOptions(paths=(".",), cwd=str(CORPUS)))
+    found = {"findings_by_rule": counts(report), "request_paths": len(report.paths), "files_read": report.files_read}
+    if os.environ.get("TIMEOUT_LINT_UPDATE_SNAPSHOTS") or not os.path.exists(SNAPSHOT):
+        with open(SNAPSHOT, "w") as handle:
+            json.dump(found, handle, indent=2, sort_keys=True)
+            handle.write("\n")
+    with open(SNAPSHOT) as handle:
+        assert found == json.load(handle)
+
+
+def test_every_indexed_file_named_explicitly_lints_without_a_traceback():
+    files = []
+    with open(CORPUS / "INDEX.tsv") as handle:
+        for line in handle:
+            name = line.split("\t", 1)[0]
+            if (CORPUS / name).is_file():
+                files.append(name)
+    assert len(files) > 3000
+    report = lint(LintOptions(paths=tuple(files), cwd=str(CORPUS)))
+    assert report.unreadable == ()
+    assert all(f.location.file for f in report.findings)

@@ -1,0 +1,87 @@
+import math
+
+import pytest
+
+from timeout_lint.durations import (
+    DurationError,
+    format_in_unit,
+    format_seconds,
+    parse_declared,
+    parse_go_duration,
+    parse_integer,
+    parse_nginx_time,
+)
+
+
+@pytest.mark.parametrize(
+    "text, seconds",
+    [
+        ("500ms", 0.5),
+        ("2s", 2),
+        ("5m", 300),
+        ("1m30s", 90),
+        ("1h 30m", 5400),
+        ("1h30m", 5400),
+        ("60", 60),  # bare numbers are seconds
+        ("1h 30", 3630),  # a trailing bare number is seconds
+        ("1d", 86400),
+        ("1w", 604800),
+        ("0", 0),
+    ],
+)
+def test_nginx_time(text, seconds):
+    assert parse_nginx_time(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["30s1m", "1m1m", "1M", "1y", "1.5s", "", "abc", "5 m s", "-5s"])
+def test_nginx_time_rejects_what_nginx_rejects(text):
+    with pytest.raises(DurationError):
+        parse_nginx_time(text)
+
+
+@pytest.mark.parametrize(
+    "text, seconds",
+    [("90s", 90), ("1m30s", 90), ("1.5h", 5400), ("300ms", 0.3), ("0", 0), ("2h45m", 9900), ("1us", 1e-6)],
+)
+def test_go_duration(text, seconds):
+    assert parse_go_duration(text) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("text", ["90", "1x", "", "s"])
+def test_go_duration_needs_units(text):
+    with pytest.raises(DurationError):
+        parse_go_duration(text)
+
+
+@pytest.mark.parametrize("text, seconds", [("500ms", 0.5), ("45s", 45), ("2m", 120), ("1m30s", 90), ("1h", 3600)])
+def test_declared(text, seconds):
+    assert parse_declared(text) == seconds
+
+
+def test_declared_needs_a_unit_and_says_so():
+    with pytest.raises(DurationError, match='"120" has no unit'):
+        parse_declared("120")
+    with pytest.raises(DurationError, match="longer than zero"):
+        parse_declared("0s")
+
+
+def test_integer_is_strict_like_atoi():
+    assert parse_integer("60000") == 60000
+    assert parse_integer(" +5 ") == 5
+    for bad in ("60s", "1e3", "6.0", ""):
+        with pytest.raises(DurationError):
+            parse_integer(bad)
+
+
+@pytest.mark.parametrize(
+    "seconds, text",
+    [(0.5, "500ms"), (2, "2s"), (60, "60s"), (90, "90s"), (120, "2m"), (150, "2m30s"), (10000, "2h46m40s"), (math.inf, "no limit"), (2.5, "2.5s")],
+)
+def test_format_seconds(seconds, text):
+    assert format_seconds(seconds) == text
+
+
+def test_format_in_unit():
+    assert format_in_unit(120, "ms") == "120000"
+    assert format_in_unit(90.2, "s") == "91"
+    assert format_in_unit(300, None) == "5m"
