@@ -54,6 +54,6 @@ def test_not_a_mapping_and_broken_yaml(tmp_path):
 def test_alias_bomb_in_config_is_bounded(tmp_path):
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 12):
-        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 10) + "]")
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
     _, found = problems(tmp_path, "\n".join(lines) + "\n")
     assert found and "more than" in found[0][3]

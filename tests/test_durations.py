@@ -75,7 +75,17 @@ def test_integer_is_strict_like_atoi():
 
 @pytest.mark.parametrize(
     "seconds, text",
-    [(0.5, "500ms"), (2, "2s"), (60, "60s"), (90, "90s"), (120, "2m"), (150, "2m30s"), (10000, "2h46m40s"), (math.inf, "no limit"), (2.5, "2.5s")],
+    [
+        (0.5, "500ms"),
+        (2, "2s"),
+        (60, "60s"),
+        (90, "90s"),
+        (120, "2m"),
+        (150, "2m30s"),
+        (10000, "2h46m40s"),
+        (math.inf, "no limit"),
+        (2.5, "2.5s"),
+    ],
 )
 def test_format_seconds(seconds, text):
     assert format_seconds(seconds) == text

@@ -59,7 +59,7 @@ def test_ingress_class_from_ingressclass_object_and_default_class(tree):
         {
             "svc.yaml": SERVICE,
             "class.yaml": "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: public\n"
-            "  annotations: {ingressclass.kubernetes.io/is-default-class: \"true\"}\nspec: {controller: ingress-controllers.konghq.com/kong}\n",
+            '  annotations: {ingressclass.kubernetes.io/is-default-class: "true"}\nspec: {controller: ingress-controllers.konghq.com/kong}\n',
             "ing.yaml": "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, namespace: shop}\n"
             "spec:\n  defaultBackend: {service: {name: api, port: {number: 80}}}\n",
         }

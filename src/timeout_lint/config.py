@@ -83,7 +83,9 @@ def _schema_message(error) -> str:
 
 def validate(root: Y, schema: dict) -> list[tuple[tuple, str, Location]]:
     """Schema errors as (path, message, location), sorted by position."""
-    from jsonschema import Draft202012Validator  # imported only when there is something to validate
+    from jsonschema import (
+        Draft202012Validator,  # imported only when there is something to validate
+    )
 
     from timeout_lint.yamlnodes import ExpansionError
 
@@ -153,7 +155,11 @@ def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
         first_seconds = parse_declared(first.text) if first is not None else None
         if first_seconds is not None and first_seconds > total:
             config.problems.append(
-                Problem("invalid-configuration", f"apps[{index}].first-byte {first.text} is longer than worst-case-response {worst.text}", first.location)
+                Problem(
+                    "invalid-configuration",
+                    f"apps[{index}].first-byte {first.text} is longer than worst-case-response {worst.text}",
+                    first.location,
+                )
             )
             first_seconds = None
         config.apps.append(

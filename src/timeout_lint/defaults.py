@@ -64,8 +64,15 @@ _TABLE: list[PlatformDefault] = [
     PlatformDefault("kong", "read_timeout", 60.0, "60000", "ms", Kind.IDLE, _KONG_SERVICE_DOC, "2026-06"),
     # Go's zero http.Server has no timeouts at all (golang/go src/net/http/server.go, Server struct)
     PlatformDefault(
-        "go", "WriteTimeout", math.inf, "0", None, Kind.TOTAL,
-        "golang/go src/net/http/server.go: a zero WriteTimeout means no timeout", "2026-06", Side.DOWNSTREAM,
+        "go",
+        "WriteTimeout",
+        math.inf,
+        "0",
+        None,
+        Kind.TOTAL,
+        "golang/go src/net/http/server.go: a zero WriteTimeout means no timeout",
+        "2026-06",
+        Side.DOWNSTREAM,
     ),
 ]
 

@@ -23,13 +23,33 @@ class FileKind(enum.Enum):
 #: Directories never walked: version control, dependency trees, virtual environments, caches.
 SKIPPED_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv",
-        ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", ".timeout-lint-cache",
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+        ".timeout-lint-cache",
     }
 )
 PROJECT_CONFIG_NAMES = (".timeout-lint.yaml", ".timeout-lint.yml")
-_COMPOSE_PATTERNS = ("compose.yaml", "compose.yml", "compose.*.yaml", "compose.*.yml",
-                     "docker-compose.yaml", "docker-compose.yml", "docker-compose.*.yaml", "docker-compose.*.yml")
+_COMPOSE_PATTERNS = (
+    "compose.yaml",
+    "compose.yml",
+    "compose.*.yaml",
+    "compose.*.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+    "docker-compose.*.yaml",
+    "docker-compose.*.yml",
+)
 _NGINX_SUFFIXES = ("", ".conf", ".nginx", ".vhost", ".site")
 
 
@@ -67,8 +87,8 @@ def classify(path: str, root: str, explicit: bool = False) -> FileKind | None:
         return FileKind.GO
     if lower == "nginx.conf":
         return FileKind.NGINX
-    rel_dirs = tuple(os.path.relpath(os.path.dirname(path), root).split(os.sep)) if not explicit else tuple(
-        os.path.dirname(path).split(os.sep)
+    rel_dirs = (
+        tuple(os.path.relpath(os.path.dirname(path), root).split(os.sep)) if not explicit else tuple(os.path.dirname(path).split(os.sep))
     )
     suffix = os.path.splitext(lower)[1]
     if suffix in _NGINX_SUFFIXES and _in_nginx_dir(rel_dirs) and not lower.startswith("."):
@@ -92,9 +112,7 @@ def discover(paths: list[str], cwd: str) -> Discovery:
             kind = classify(absolute, os.path.dirname(absolute), explicit=True)
             if absolute not in seen:
                 seen.add(absolute)
-                result.files.append(
-                    DiscoveredFile(absolute, display_path(absolute, cwd), kind or FileKind.UNKNOWN, explicit=True)
-                )
+                result.files.append(DiscoveredFile(absolute, display_path(absolute, cwd), kind or FileKind.UNKNOWN, explicit=True))
         else:
             result.unreadable.append(given)
     return result
@@ -115,9 +133,7 @@ def _walk(root: str, cwd: str, result: Discovery, seen: set[str]) -> None:
             dirnames[:] = []
             continue
         visited_dirs.add(key)
-        dirnames[:] = sorted(
-            d for d in dirnames if d not in SKIPPED_DIRS and not os.path.isfile(os.path.join(dirpath, d, "pyvenv.cfg"))
-        )
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not os.path.isfile(os.path.join(dirpath, d, "pyvenv.cfg")))
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
             if path in seen:

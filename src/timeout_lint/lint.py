@@ -42,9 +42,7 @@ def lint(options: LintOptions) -> Report:
         config = project_config.load(config_path, display_path(os.path.abspath(config_path), options.cwd))
     else:
         config = project_config.ProjectConfig()
-    inventory = parse_all(
-        discovery, config, ParseOptions(options.cwd, options.allow_outside_root, options.max_bytes)
-    )
+    inventory = parse_all(discovery, config, ParseOptions(options.cwd, options.allow_outside_root, options.max_bytes))
     graph = link(inventory)
     enumeration = enumerate_paths(graph)
     model = Model(

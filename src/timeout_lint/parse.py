@@ -29,13 +29,18 @@ class Inventory:
 
     config: ProjectConfig
     nginx_routes: list[Route] = field(default_factory=list)
-    kubernetes: "KubernetesObjects" = field(default_factory=lambda: _kubernetes_objects())
-    kong_ingresses: list[KongIngress] = field(default_factory=list)
+    kubernetes: KubernetesObjects = field(default_factory=lambda: _kubernetes_objects())
+    #: parsed custom resources by kind ("KongIngress": [KongIngress, ...])
+    custom: dict[str, list] = field(default_factory=dict)
     compose_services: list[ComposeService] = field(default_factory=list)
     #: Go servers found under each build context (absolute directory)
     go_servers: dict[str, list[GoServer]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
+
+    @property
+    def kong_ingresses(self) -> list[KongIngress]:
+        return self.custom.get("KongIngress", [])
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +61,11 @@ def _template_problem(source: SourceFile) -> Problem | None:
     if match is None:
         return None
     line = source.text.count("\n", 0, match.start()) + 1
-    return Problem("skipped-template", "a Helm/Jinja template, not linted; lint its rendered output (helm template . | timeout-lint -)", source.location(line, 1))
+    return Problem(
+        "skipped-template",
+        "a Helm/Jinja template, not linted; lint its rendered output (helm template . | timeout-lint -)",
+        source.location(line, 1),
+    )
 
 
 def read_kubernetes(source: SourceFile, inventory: Inventory) -> None:
@@ -90,7 +99,11 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
             continue  # read by config.load before this stage
         if item.kind is FileKind.UNKNOWN:
             inventory.problems.append(
-                Problem("unparsable-input", "not a kind of file timeout-lint reads (nginx .conf, YAML manifests, compose files)", Location(item.display, 1, 1))
+                Problem(
+                    "unparsable-input",
+                    "not a kind of file timeout-lint reads (nginx .conf, YAML manifests, compose files)",
+                    Location(item.display, 1, 1),
+                )
             )
             continue
         source, problems = read(item.path, item.display, options.max_bytes)
@@ -114,11 +127,13 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
                 continue  # no `kind:` anywhere: not a manifest, nothing to compose
             read_kubernetes(source, inventory)
 
-    if inventory.kubernetes.custom.get("KongIngress"):
-        from timeout_lint.parsers.kong import parse_kong_ingress
+    if inventory.kubernetes.custom:
+        from timeout_lint.lazy import load
+        from timeout_lint.parsers.kubernetes import CUSTOM_RESOURCES
 
-        for meta, doc in inventory.kubernetes.custom["KongIngress"]:
-            inventory.kong_ingresses.append(parse_kong_ingress(meta, doc))
+        for kind, documents in sorted(inventory.kubernetes.custom.items()):
+            parse_resource = load(CUSTOM_RESOURCES[kind])
+            inventory.custom[kind] = [parse_resource(meta, doc) for meta, doc in documents]
 
     if nginx_candidates:
         from timeout_lint.parsers.nginx import parse_nginx

@@ -242,7 +242,9 @@ class Y:
                 yield (
                     key_node.value,
                     Y(value_node, self.ctx, path),
-                    self.ctx.source.location(key_node.start_mark.line + 1, key_node.start_mark.column + 1, Y(key_node, self.ctx, path).pointer),
+                    self.ctx.source.location(
+                        key_node.start_mark.line + 1, key_node.start_mark.column + 1, Y(key_node, self.ctx, path).pointer
+                    ),
                 )
 
     def seq(self) -> Iterator[Y]:

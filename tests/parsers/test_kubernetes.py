@@ -160,5 +160,5 @@ def test_duplicate_keys_are_reported():
 
 
 def test_template_is_reported_once_not_as_yaml_errors():
-    inv = read("apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Values.name }}\n  labels:\n{{ include \"x\" . | indent 4 }}\n")
+    inv = read('apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Values.name }}\n  labels:\n{{ include "x" . | indent 4 }}\n')
     assert [p.rule for p in inv.problems] == ["skipped-template"]

@@ -6,11 +6,10 @@ A compose service name is also a hostname on the project's network, which is how
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import os
 import shlex
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from timeout_lint.model import Location, Problem, WorstCase
 from timeout_lint.parsers.declarations import Entry, worst_case_from_entries

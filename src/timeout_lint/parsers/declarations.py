@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-
 from timeout_lint.durations import DurationError, parse_declared
 from timeout_lint.model import Location, Problem, WorstCase
 

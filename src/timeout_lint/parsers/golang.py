@@ -8,10 +8,9 @@ server with no timeouts at all. Anything else is kept as "not evaluated", never 
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from timeout_lint.defaults import lookup
 from timeout_lint.model import Kind, Location, Problem, Side, Timeout
@@ -25,7 +24,12 @@ SERVER_FIELDS = {
     "IdleTimeout": (Kind.KEEPALIVE, Side.DOWNSTREAM),
 }
 _TIME_UNITS = {
-    "Nanosecond": 1e-9, "Microsecond": 1e-6, "Millisecond": 1e-3, "Second": 1.0, "Minute": 60.0, "Hour": 3600.0,
+    "Nanosecond": 1e-9,
+    "Microsecond": 1e-6,
+    "Millisecond": 1e-3,
+    "Second": 1.0,
+    "Minute": 60.0,
+    "Hour": 3600.0,
 }
 _MAX_CONST_DEPTH = 20
 

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-
 from timeout_lint.durations import DurationError, parse_integer
-from timeout_lint.defaults import DEFAULT_RETRIES, lookup
-from timeout_lint.model import Hop, Kind, Location, Retries, Role, Timeout
+from timeout_lint.model import Kind, Location, Retries, Timeout
 from timeout_lint.parsers.declarations import Entry
 from timeout_lint.parsers.kubernetes import Meta
 from timeout_lint.yamlnodes import Y
@@ -123,53 +121,3 @@ def parse_kong_ingress(meta: Meta, doc: Y) -> KongIngress:
         elif key == "retries":
             retries = _retries("proxy.retries", _number_text(value), key_location, dropped)
     return KongIngress(meta, KongSettings(timeouts, retries, tuple(dropped)), doc.key_location("proxy"))
-
-
-# -- the effective Kong hop for one Kubernetes Service -----------------------------------------------
-
-
-class KongServiceView(NamedTuple):
-    """Which KongIngress a Service names, and whether its proxy block applies (it depends on KIC)."""
-
-    override: KongIngress | None
-    override_applies: bool
-    annotations_apply: bool
-
-
-def service_view(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], kic_version) -> KongServiceView:
-    """KongIngress.proxy applies before KIC 3.0 (assumed when the version is unknown); annotations from 2.8."""
-    name = service.annotation(OVERRIDE_ANNOTATION)
-    override = kong_ingresses.get((service.namespace, name.strip())) if name else None
-    override_applies = override is not None and (kic_version is None or not kic_version.at_least(3, 0))
-    annotations_apply = kic_version is None or kic_version.at_least(2, 8)
-    return KongServiceView(override, override_applies, annotations_apply)
-
-
-def kong_hop(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], kic_version) -> Hop:
-    """Kong's timeouts for requests to ``service``: annotation > KongIngress.proxy > Kong default."""
-
-    view = service_view(service, kong_ingresses, kic_version)
-    annotations = annotation_settings(service.annotations) if view.annotations_apply else KongSettings({})
-    proxy = view.override.proxy if view.override_applies and view.override.proxy is not None else KongSettings({})
-    timeouts = []
-    for field_name in ("connect_timeout", "read_timeout", "write_timeout"):
-        chosen = annotations.timeouts.get(field_name) or proxy.timeouts.get(field_name)
-        if chosen is None:
-            annotation = ANNOTATION_FOR_FIELD[field_name]
-            chosen = lookup("kong", field_name).timeout(
-                service.location,
-                hint=f'set the annotation {annotation} on {service.ref} to more than "{{value}}" (milliseconds)',
-            )
-        timeouts.append(chosen)
-    retries = annotations.retries or proxy.retries
-    if retries is None:
-        count, _source = DEFAULT_RETRIES[("kong", "retries")]
-        retries = Retries(count, "retries", str(count), False, service.location)  # Kong's default
-    return Hop(
-        system="Kong",
-        role=Role.INGRESS,
-        name=f"Kong service for {service.ref}",
-        location=service.location,
-        timeouts=tuple(timeouts),
-        retries=retries,
-    )

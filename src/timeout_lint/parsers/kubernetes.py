@@ -6,9 +6,8 @@ being walked.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from timeout_lint.model import Location, Problem, WorstCase
 from timeout_lint.parsers.declarations import Entry, worst_case_from_entries
@@ -226,9 +225,7 @@ def parse_workload(doc: Y, meta: Meta, problems: list[Problem]) -> Workload:
                 )
             )
     selector_node = spec.get("selector", "matchLabels") if spec is not None else None
-    worst = worst_case_from_entries(
-        meta.annotations, meta.labels, template_annotations, template_labels, problems=problems
-    )
+    worst = worst_case_from_entries(meta.annotations, meta.labels, template_annotations, template_labels, problems=problems)
     return Workload(
         meta,
         _labels(selector_node),
@@ -245,8 +242,11 @@ def parse_ingress_class(doc: Y, meta: Meta) -> IngressClass:
     return IngressClass(meta, controller, default)
 
 
-#: Custom resources handed on to other systems' parsers, by kind.
-CUSTOM_KINDS = frozenset({"KongIngress"})
+#: Custom resources, by kind: "module:function"(meta, document) -> the system's parsed object.
+#: Collected here while reading, parsed by parse.parse_all, kept in Inventory.custom[kind].
+CUSTOM_RESOURCES = {
+    "KongIngress": "timeout_lint.parsers.kong:parse_kong_ingress",
+}
 
 
 def read_object(doc: Y, out: KubernetesObjects, problems: list[Problem]) -> None:
@@ -269,5 +269,5 @@ def read_object(doc: Y, out: KubernetesObjects, problems: list[Problem]) -> None
         out.workloads.append(parse_workload(doc, read_meta(doc, api_version, kind), problems))
     elif kind == "IngressClass" and api_version.startswith("networking.k8s.io/"):
         out.ingress_classes.append(parse_ingress_class(doc, read_meta(doc, api_version, kind)))
-    elif kind in CUSTOM_KINDS:
+    elif kind in CUSTOM_RESOURCES:
         out.custom.setdefault(kind, []).append((read_meta(doc, api_version, kind), doc))

@@ -13,12 +13,11 @@ matched by their tail inside the linted roots.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import glob
 import os
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from timeout_lint.defaults import lookup
 from timeout_lint.durations import DurationError, parse_nginx_time
@@ -124,9 +123,7 @@ class _Reader:
             import crossplane  # imported here: runs without nginx files never pay for it
 
             try:
-                payload = crossplane.parse(
-                    path, single=True, comments=False, catch_errors=True, check_ctx=False, check_args=True
-                )
+                payload = crossplane.parse(path, single=True, comments=False, catch_errors=True, check_ctx=False, check_args=True)
                 config = payload["config"][0]
                 for error in config.get("errors", []):
                     message = re.sub(r" in \S+:\d+$", "", error.get("error") or "")
@@ -243,7 +240,11 @@ class _Expander:
         out: list[_Directive] = []
         if depth > MAX_BLOCK_DEPTH:
             self.reader.problems.append(
-                Problem("unparsable-input", f"blocks nested deeper than {MAX_BLOCK_DEPTH} levels; inner blocks not linted", source.location(raw[0]["line"] if raw else 1))
+                Problem(
+                    "unparsable-input",
+                    f"blocks nested deeper than {MAX_BLOCK_DEPTH} levels; inner blocks not linted",
+                    source.location(raw[0]["line"] if raw else 1),
+                )
             )
             return out
         for item in raw:
@@ -251,7 +252,11 @@ class _Expander:
                 if not self.exhausted:
                     self.exhausted = True
                     self.reader.problems.append(
-                        Problem("unparsable-input", f"includes expand to more than {MAX_DIRECTIVES_PER_ROOT} directives; the rest is not linted", source.location(item.get("line") or 1))
+                        Problem(
+                            "unparsable-input",
+                            f"includes expand to more than {MAX_DIRECTIVES_PER_ROOT} directives; the rest is not linted",
+                            source.location(item.get("line") or 1),
+                        )
                     )
                 return out
             self.budget -= 1
@@ -274,7 +279,11 @@ class _Expander:
         if not files:
             if outside:
                 self.reader.problems.append(
-                    Problem("include-not-found", f'include "{pattern}" points outside the linted paths; not followed (--allow-outside-root follows it)', where)
+                    Problem(
+                        "include-not-found",
+                        f'include "{pattern}" points outside the linted paths; not followed (--allow-outside-root follows it)',
+                        where,
+                    )
                 )
             elif not glob.has_magic(pattern) and not os.path.isabs(pattern):
                 self.reader.problems.append(Problem("include-not-found", f'include "{pattern}" matches no file in the linted tree', where))
@@ -283,7 +292,7 @@ class _Expander:
         for path in files:
             real = os.path.realpath(path)
             if real in stack:
-                chain = " -> ".join(display_path(p, self.reader.cwd) for p in (*stack[stack.index(real):], real))
+                chain = " -> ".join(display_path(p, self.reader.cwd) for p in (*stack[stack.index(real) :], real))
                 self.reader.problems.append(Problem("include-cycle", f"include cycle, not followed again: {chain}", where))
                 continue
             parsed = self.reader.parse(path)
@@ -305,7 +314,11 @@ def _explicit_timeouts(block: list[_Directive], problems: list[Problem]) -> dict
             continue
         if len(directive.args) != 1:
             problems.append(
-                Problem("unparsable-input", f'invalid nginx: invalid number of arguments in "{directive.name}" directive{_ONE_VALUE_HINT}', where)
+                Problem(
+                    "unparsable-input",
+                    f'invalid nginx: invalid number of arguments in "{directive.name}" directive{_ONE_VALUE_HINT}',
+                    where,
+                )
             )
             continue
         raw = directive.args[0]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import json
 import math
+from typing import TYPE_CHECKING
 
 from timeout_lint import __version__
 from timeout_lint.model import Finding, Hop, Location, RequestPath, Timeout
@@ -47,7 +46,12 @@ def _hop(hop: Hop) -> dict:
         "timeouts": [_timeout(t) for t in hop.timeouts],
         "retries": None
         if hop.retries is None
-        else {"extra_tries": hop.retries.extra_tries, "raw": hop.retries.raw, "explicit": hop.retries.explicit, "source": _location(hop.retries.location)},
+        else {
+            "extra_tries": hop.retries.extra_tries,
+            "raw": hop.retries.raw,
+            "explicit": hop.retries.explicit,
+            "source": _location(hop.retries.location),
+        },
         "notes": list(hop.notes),
     }
 

@@ -11,12 +11,13 @@ from timeout_lint.rules.base import Context, Hit, Model, Rule, Scope
 def check(model: Model, ctx: Context) -> Iterator[Hit]:
     if not model.inventory.kong_ingresses:
         return
-    from timeout_lint.parsers.kong import OVERRIDE_ANNOTATION, service_view
+    from timeout_lint.link.kong import kong_ingresses_by_name, service_view
+    from timeout_lint.parsers.kong import OVERRIDE_ANNOTATION
 
     version = model.config.kong_ingress_controller
     if version is not None and not version.at_least(2, 8):
         return  # before 2.8 KongIngress was the only way, and not deprecated
-    kong_ingresses = {(k.meta.namespace, k.meta.name): k for k in model.inventory.kong_ingresses}
+    kong_ingresses = kong_ingresses_by_name(model.inventory.kong_ingresses)
     for service in model.inventory.kubernetes.services:
         view = service_view(service.meta, kong_ingresses, version)
         override = view.override
