@@ -165,3 +165,17 @@ def test_go_server_in_build_context_is_the_app_server_hop(tree):
     path = only_path(report)
     assert [h.system for h in path.hops] == ["nginx", "Go net/http"]
     assert [(f.code, f.location.file, f.location.line) for f in report.findings] == [("TL101", "src/main.go", 3)]
+
+
+def test_an_entry_that_another_node_forwards_to_starts_no_path_of_its_own():
+    from timeout_lint.link.core import Graph, GraphNode
+    from timeout_lint.model import App, Location
+    from timeout_lint.paths import enumerate_paths
+
+    where = Location("x.yaml", 1, 1)
+    graph = Graph()
+    graph.add(GraphNode("lb", entry=("load balancer", where), edges=["ingress"]))
+    graph.add(GraphNode("ingress", entry=("Ingress a/b", where), edges=["app"]))
+    graph.add(GraphNode("app", app=App("Service", "a/app", where)))
+    paths = enumerate_paths(graph).paths
+    assert [p.entry for p in paths] == ["load balancer"]

@@ -45,7 +45,13 @@ class Graph:
         return self.nodes.setdefault(node.id, node)
 
     def entries(self) -> list[GraphNode]:
-        return [n for _, n in sorted(self.nodes.items()) if n.entry is not None]
+        """Where requests enter: nodes with an entry label that no other node forwards to.
+
+        An Ingress served by ingress-nginx behind an ALB is an entry of its own only if nothing in
+        the tree sends traffic to it; otherwise its paths start at the ALB.
+        """
+        targeted = {target for node in self.nodes.values() for target in node.edges}
+        return [n for _, n in sorted(self.nodes.items()) if n.entry is not None and n.id not in targeted]
 
 
 class _Declarations:
