@@ -211,3 +211,27 @@ def test_non_nginx_conf_is_skipped_quietly_unless_certain(tmp_path):
 def test_fragment_with_top_level_locations_is_a_server_context(tmp_path):
     result = routes(tmp_path, {"conf.d/locations.conf": "location /x { proxy_pass http://x:80; proxy_read_timeout 3s; }\n"})
     assert effective(result.routes[0], "proxy_read_timeout").seconds == 3
+
+
+def test_relative_include_resolves_against_the_main_config_like_nginx(tmp_path):
+    # nginx's prefix is the directory of nginx.conf, even inside an included file
+    # (the same layout as crossplane's includes-globbed test configuration)
+    result = routes(
+        tmp_path,
+        {
+            "nginx.conf": "http { include servers/*.conf; }\n",
+            "servers/one.conf": "server { listen 8080; include locations/*.conf; }\n",
+            "servers/locations/not-included.conf": "garbage that must never be read\n",
+            "locations/api.conf": "location /api { proxy_pass http://api:80; }\n",
+        },
+        names=["nginx.conf", "servers/one.conf", "locations/api.conf"],
+    )
+    assert [r.path for r in result.routes] == ["/api"]
+    assert result.problems == []
+
+
+def test_a_file_that_only_might_be_nginx_counts_once_a_real_config_includes_it(tmp_path):
+    write_tree(tmp_path, {"nginx.conf": "http { include extra.conf; }\n", "extra.conf": "server { listen 80\n"})
+    candidates = [(str(tmp_path / "extra.conf"), False, False), (str(tmp_path / "nginx.conf"), True, False)]
+    result = parse_nginx(candidates, [str(tmp_path)], str(tmp_path))
+    assert [(p.rule, p.location.file) for p in result.problems] == [("unparsable-input", "extra.conf")]

@@ -104,7 +104,9 @@ class _Reader:
         self.cwd = cwd
         self.allow_outside_root = allow_outside_root
         self.max_bytes = max_bytes
-        self.cache: dict[str, _Parsed | None] = {}
+        # real path -> (crossplane's view or None, its problems, whether it reads as nginx)
+        self.cache: dict[str, tuple[_Parsed | None, list[Problem], bool]] = {}
+        self.reported: set[str] = set()
         self.problems: list[Problem] = []
 
     def inside_roots(self, path: str) -> bool:
@@ -112,10 +114,23 @@ class _Reader:
         return any(real == root or real.startswith(root + os.sep) for root in self.roots)
 
     def parse(self, path: str, quiet: bool = False) -> _Parsed | None:
-        """crossplane's view of one file; None if it cannot be read or (quiet) is not nginx."""
+        """crossplane's view of one file, read once.
+
+        ``quiet``: a .conf that only might be nginx; if it does not read as nginx it is skipped
+        without a word. Once a real nginx file includes it, it is nginx, and its problems count.
+        """
         key = os.path.realpath(path)
-        if key in self.cache:
-            return self.cache[key]
+        if key not in self.cache:
+            self.cache[key] = self._read(path)
+        parsed, problems, looks_like_nginx = self.cache[key]
+        if quiet and not looks_like_nginx:
+            return None
+        if key not in self.reported:
+            self.reported.add(key)
+            self.problems.extend(problems)
+        return parsed
+
+    def _read(self, path: str) -> tuple[_Parsed | None, list[Problem], bool]:
         display = display_path(path, self.cwd)
         source, problems = read(path, display, self.max_bytes)
         parsed: _Parsed | None = None
@@ -143,15 +158,17 @@ class _Reader:
                 problems.append(Problem("unparsable-input", "invalid nginx: blocks nested too deeply to read", source.location(1, 1)))
             except Exception as exc:  # crossplane raises bare errors on some malformed input
                 problems.append(Problem("unparsable-input", f"invalid nginx: {exc}", source.location(1, 1)))
-        if quiet and (parsed is None or not parsed.ok or not _looks_like_nginx(parsed.directives)):
-            self.cache[key] = None
-            return None
-        self.problems.extend(problems)
-        self.cache[key] = parsed
-        return parsed
+        looks_like_nginx = parsed is not None and parsed.ok and _looks_like_nginx(parsed.directives)
+        return parsed, problems, looks_like_nginx
 
-    def resolve_include(self, pattern: str, including: str, lint_root: str) -> tuple[list[str], bool]:
-        """Files an include pattern names, sorted like glob(3); and whether it points outside the roots."""
+    def resolve_include(self, pattern: str, including: str, main: str, lint_root: str) -> tuple[list[str], bool]:
+        """Files an include pattern names, sorted like glob(3); and whether it points outside the roots.
+
+        nginx resolves a relative pattern against its prefix, the directory of the main config
+        (``main``); only if that finds nothing are the including file's directory and its parents
+        tried, for repositories that do not keep nginx's layout.
+        """
+        bases = [os.path.dirname(main)] + [b for b in _ancestors(os.path.dirname(including), lint_root) if b != os.path.dirname(main)]
         if os.path.isabs(pattern):
             parts = pattern.strip("/").split("/")
             # /etc/nginx/conf.d/*.conf -> etc/nginx/conf.d/*.conf, nginx/conf.d/*.conf, conf.d/*.conf
@@ -159,9 +176,9 @@ class _Reader:
             tails = [os.path.join(*parts[i:]) for i in range(len(parts))]
             if glob.has_magic(parts[-1]) and len(parts) > 1:
                 tails = tails[:-1]
-            candidates = [os.path.join(base, tail) for base in _ancestors(os.path.dirname(including), lint_root) for tail in tails]
+            candidates = [os.path.join(base, tail) for base in bases for tail in tails]
         else:
-            candidates = [os.path.join(base, pattern) for base in _ancestors(os.path.dirname(including), lint_root)]
+            candidates = [os.path.join(base, pattern) for base in bases]
         outside = False
         for candidate in candidates:
             matches = sorted(glob.glob(candidate)) if glob.has_magic(candidate) else ([candidate] if os.path.isfile(candidate) else [])
@@ -274,7 +291,7 @@ class _Expander:
         return out
 
     def _include(self, pattern: str, source: SourceFile, line: int, stack: tuple[str, ...], depth: int) -> list[_Directive]:
-        files, outside = self.reader.resolve_include(pattern, source.path, self.lint_root)
+        files, outside = self.reader.resolve_include(pattern, source.path, stack[0], self.lint_root)
         where = _Directive("include", [pattern], source, line, None).location()
         if not files:
             if outside:
@@ -437,6 +454,19 @@ def _http_blocks(tree: list[_Directive]) -> list[tuple[list[_Directive], str]]:
     return []
 
 
+def _include_patterns(directives: list) -> list[str]:
+    """Every include pattern in a crossplane tree, at any depth."""
+    patterns: list[str] = []
+    stack = [directives]
+    while stack:
+        for item in stack.pop():
+            if item.get("directive") == "include" and item.get("args"):
+                patterns.append(item["args"][0])
+            if item.get("block"):
+                stack.append(item["block"])
+    return patterns
+
+
 def parse_nginx(
     candidates: list[tuple[str, bool, bool]],
     roots: list[str],
@@ -444,25 +474,39 @@ def parse_nginx(
     allow_outside_root: bool = False,
     max_bytes: int = 10 * 1024 * 1024,
 ) -> NginxResult:
-    """``candidates``: (absolute path, certainly nginx, named explicitly) for each discovered file."""
+    """``candidates``: (absolute path, certainly nginx, named explicitly) for each discovered file.
+
+    A file that another candidate includes is read through that include only. Files are read from
+    the roots (included by nothing) first; what they do not reach (a cycle with no way in) after.
+    """
     reader = _Reader(roots, cwd, allow_outside_root, max_bytes)
     result = NginxResult()
-    trees: list[tuple[str, str, list[_Directive]]] = []
-    included: set[str] = set()
+
+    def lint_root_of(path: str) -> str:
+        return next((r for r in roots if os.path.abspath(path).startswith(os.path.abspath(r) + os.sep)), os.path.dirname(path))
+
+    parsed_candidates: list[tuple[str, _Parsed]] = []
     for path, certain, _explicit in candidates:
         parsed = reader.parse(path, quiet=not certain)
-        if parsed is None:
-            continue
-        lint_root = next((r for r in roots if os.path.abspath(path).startswith(os.path.abspath(r) + os.sep)), os.path.dirname(path))
-        expander = _Expander(reader, lint_root)
-        tree = expander.expand(parsed, (os.path.realpath(path),))
-        included |= expander.included
-        trees.append((path, parsed.source.display, tree))
-    for path, display, tree in trees:
-        if os.path.realpath(path) in included:
+        if parsed is not None:
+            parsed_candidates.append((path, parsed))
+    included: set[str] = set()
+    for path, parsed in parsed_candidates:
+        for pattern in _include_patterns(parsed.directives):
+            files, _outside = reader.resolve_include(pattern, path, path, lint_root_of(path))
+            included.update(os.path.realpath(f) for f in files if os.path.realpath(f) != os.path.realpath(path))
+    ordered = [c for c in parsed_candidates if os.path.realpath(c[0]) not in included]
+    ordered += [c for c in parsed_candidates if os.path.realpath(c[0]) in included]
+    reached: set[str] = set()
+    for path, parsed in ordered:
+        real = os.path.realpath(path)
+        if real in reached:
             continue  # read through the file that includes it
+        expander = _Expander(reader, lint_root_of(path))
+        tree = expander.expand(parsed, (real,))
+        reached |= expander.included | {real}
         for block, context in _http_blocks(tree):
-            walker = _Walker(reader, display, os.path.dirname(os.path.abspath(path)), _upstreams(block))
+            walker = _Walker(reader, parsed.source.display, os.path.dirname(os.path.abspath(path)), _upstreams(block))
             if context == "http":
                 http_values = _explicit_timeouts(block, reader.problems)
                 for directive in block:
@@ -472,7 +516,7 @@ def parse_nginx(
                 walker.server(block, {})
             result.routes.extend(walker.routes)
     result.problems = _unique(reader.problems)
-    result.files_read = len([v for v in reader.cache.values() if v is not None])
+    result.files_read = len(reader.reported)
     return result
 
 
