@@ -7,6 +7,7 @@ import fnmatch
 import os
 from dataclasses import dataclass, field
 
+from timeout_lint.model import Location
 from timeout_lint.sources import display_path
 
 
@@ -66,7 +67,7 @@ class Discovery:
     files: list[DiscoveredFile] = field(default_factory=list)
     roots: list[str] = field(default_factory=list)  # absolute directories (or files' directories) linted
     unreadable: list[str] = field(default_factory=list)  # paths given that do not exist or cannot be read
-    symlink_loops: list[str] = field(default_factory=list)
+    symlink_loops: list[Location] = field(default_factory=list)
 
 
 def _in_nginx_dir(parts: tuple[str, ...]) -> bool:
@@ -129,7 +130,7 @@ def _walk(root: str, cwd: str, result: Discovery, seen: set[str]) -> None:
             continue
         key = (stat.st_dev, stat.st_ino)
         if key in visited_dirs:
-            result.symlink_loops.append(display_path(dirpath, cwd))
+            result.symlink_loops.append(Location(display_path(dirpath, cwd), 1))
             dirnames[:] = []
             continue
         visited_dirs.add(key)

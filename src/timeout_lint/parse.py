@@ -19,7 +19,6 @@ if TYPE_CHECKING:  # each system's parser is imported only when a file of its ki
     from timeout_lint.parsers.kubernetes import KubernetesObjects
     from timeout_lint.parsers.nginx import Route
 
-_TEMPLATE = re.compile(r"\{\{-?\s*[^}]*\}\}|\{%-?.*?%\}")
 _KIND_LINE = re.compile(r"^\s*-?\s*kind\s*:", re.MULTILINE)
 
 
@@ -56,36 +55,21 @@ def _kubernetes_objects():
     return KubernetesObjects()
 
 
-def _template_problem(source: SourceFile) -> Problem | None:
-    match = _TEMPLATE.search(source.text)
-    if match is None:
-        return None
-    line = source.text.count("\n", 0, match.start()) + 1
-    return Problem(
-        "skipped-template",
-        "a Helm/Jinja template, not linted; lint its rendered output (helm template . | timeout-lint -)",
-        source.location(line, 1),
-    )
-
-
 def read_kubernetes(source: SourceFile, inventory: Inventory) -> None:
-    """One YAML file of manifests; a syntax error stops this file only."""
-    from timeout_lint.parsers.kubernetes import read_object
-    from timeout_lint.yamlnodes import DocContext, Y, YamlSyntaxError, compose_all
+    """One YAML file of manifests; a problem in one document stops that document only."""
+    from timeout_lint.parsers.kubernetes import read_manifests
+    from timeout_lint.yamlnodes import read_documents
 
-    ctx = DocContext(source)
-    try:
-        for node in compose_all(source.text):
-            read_object(Y(node, ctx), inventory.kubernetes, ctx.problems)
-    except YamlSyntaxError as exc:
-        template = _template_problem(source)
-        inventory.problems.append(template or Problem("unparsable-input", exc.message, source.location(exc.line, exc.column)))
-    inventory.problems.extend(ctx.problems)
+    read_manifests(read_documents(source, inventory.problems), inventory.kubernetes, inventory.problems)
 
 
 def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions) -> Inventory:
     inventory = Inventory(config=config)
     inventory.problems.extend(config.problems)
+    for loop in discovery.symlink_loops:
+        inventory.problems.append(
+            Problem("skipped-input", "directory symlink loop: it leads back to a directory already walked; not followed", loop)
+        )
     nginx_candidates: list[tuple[str, bool, bool]] = []
     go_files: list[tuple[str, str]] = []
     for item in discovery.files:
@@ -115,11 +99,6 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
             from timeout_lint.parsers.compose import parse_compose
 
             result = parse_compose(source)
-            if result.problems and any(p.rule == "unparsable-input" and p.message.startswith("invalid YAML") for p in result.problems):
-                template = _template_problem(source)
-                if template is not None:
-                    inventory.problems.append(template)
-                    continue
             inventory.compose_services.extend(result.services)
             inventory.problems.extend(result.problems)
         elif item.kind is FileKind.YAML:

@@ -73,8 +73,8 @@ def read(path: str, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[S
         if size > max_bytes:
             return None, [
                 Problem(
-                    "unparsable-input",
-                    f"file is {size} bytes, above the {max_bytes}-byte limit (--max-file-size); not linted",
+                    "skipped-input",
+                    f"file is {size:,} bytes, above the {max_bytes:,}-byte limit (--max-file-size); not linted",
                     Location(display, 1, 1),
                 )
             ]

@@ -26,6 +26,13 @@ except ImportError:  # pragma: no cover - pure-Python fallback, several times sl
 #: which bounds what an alias bomb can cost.
 MAX_EXPANDED_NODES = 100_000
 MAX_DEPTH = 500
+#: A document whose aliases would expand past this many values, or that nests deeper than this,
+#: is reported and not read (it is hostile or generated beyond any configuration's needs).
+MAX_DOCUMENT_VALUES = 1_000_000
+MAX_DOCUMENT_NESTING = 1_000
+# cheap signs that a text may hold such a document: anchors, or a long run of opening brackets,
+# or a line indented by hundreds of spaces
+_DEEP_SIGNATURE = re.compile(r"[\[{](?:\s*[\[{]){100,}|^ {300,}\S", re.MULTILINE)
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)$")
@@ -65,6 +72,48 @@ def compose_all(text: str) -> Iterator[Node]:
         raise YamlSyntaxError(f"invalid YAML: {message}", line, column) from None
     except RecursionError:
         raise YamlSyntaxError("invalid YAML: nested deeper than this reader allows", 1, 1) from None
+
+
+def may_be_oversized(text: str) -> bool:
+    """Whether a text needs the (linear, but not free) size check before its documents are read."""
+    return "&" in text or _DEEP_SIGNATURE.search(text) is not None
+
+
+def oversized(root: Node) -> str | None:
+    """Why a document is too big to read safely, or None.
+
+    Counts the values the document would expand to (aliases counted each time they are used) and
+    its nesting depth, visiting each distinct node once: linear in the composed size, which an alias
+    bomb keeps small, and without recursion, so depth costs no stack.
+    """
+    sizes: dict[int, tuple[int, int]] = {}  # node id -> (expanded values, nesting depth)
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        children = []
+        if isinstance(node, SequenceNode):
+            children = node.value
+        elif isinstance(node, MappingNode):
+            children = [part for pair in node.value for part in pair]
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        size, depth = 1, 1
+        for child in children:
+            child_size, child_depth = sizes.get(id(child), (1, 1))  # a node on the stack: a recursive alias
+            size = min(size + child_size, MAX_DOCUMENT_VALUES + 1)
+            depth = max(depth, child_depth + 1)
+        sizes[key] = (size, depth)
+    size, depth = sizes[id(root)]
+    if size > MAX_DOCUMENT_VALUES:
+        return f"its aliases expand it to more than {MAX_DOCUMENT_VALUES:,} values (an alias bomb?)"
+    if depth > MAX_DOCUMENT_NESTING:
+        return f"it nests {depth:,} levels deep, more than {MAX_DOCUMENT_NESTING:,}"
+    return None
 
 
 @dataclass
@@ -114,6 +163,10 @@ class Y:
     @property
     def shape(self) -> str:
         return "mapping" if self.is_map else "list" if self.is_seq else "value"
+
+    def report(self, rule: str, message: str) -> None:
+        """Record a problem at this node (the document's problems travel with the inventory)."""
+        self.ctx.problems.append(Problem(rule, message, self.location))
 
     # -- positions ---------------------------------------------------------------------------
     @property
@@ -279,3 +332,41 @@ class Y:
             return Y(node, self.ctx).plain_value()
 
         return convert(self.node, 0)
+
+
+_TEMPLATE = re.compile(r"\{\{-?\s*[^}]*\}\}|\{%-?.*?%\}")
+
+
+def template_problem(source: SourceFile) -> Problem | None:
+    match = _TEMPLATE.search(source.text)
+    if match is None:
+        return None
+    line = source.text.count("\n", 0, match.start()) + 1
+    return Problem(
+        "skipped-template",
+        "a Helm/Jinja template, not linted; lint its rendered output (helm template . | timeout-lint -)",
+        source.location(line, 1),
+    )
+
+
+def read_documents(source: SourceFile, problems: list[Problem]) -> list:
+    """The documents of a YAML file as views, each checked for size when the text calls for it.
+
+    A syntax error ends the file there (the documents before it are kept); a template is reported
+    once as a template; a document too big to read safely is reported and left out.
+    """
+    ctx = DocContext(source, problems)
+    check = may_be_oversized(source.text)
+    documents = []
+    try:
+        for index, node in enumerate(compose_all(source.text), 1):
+            reason = oversized(node) if check else None
+            if reason is not None:
+                where = source.location(node.start_mark.line + 1, node.start_mark.column + 1)
+                problems.append(Problem("skipped-input", f"YAML document {index} is not read: {reason}", where))
+                continue
+            documents.append(Y(node, ctx))
+    except YamlSyntaxError as exc:
+        template = template_problem(source)
+        problems.append(template or Problem("unparsable-input", exc.message, source.location(exc.line, exc.column)))
+    return documents

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from timeout_lint.model import Location, Problem, WorstCase
 from timeout_lint.parsers.declarations import Entry, worst_case_from_entries
 from timeout_lint.sources import SourceFile
-from timeout_lint.yamlnodes import DocContext, Y, YamlSyntaxError, compose_all
+from timeout_lint.yamlnodes import Y, read_documents
 
 
 class ComposeService(NamedTuple):
@@ -70,15 +70,8 @@ def _command(node: Y | None) -> tuple[str, ...]:
 
 def parse_compose(source: SourceFile) -> ComposeResult:
     result = ComposeResult()
-    ctx = DocContext(source)
     project_dir = os.path.dirname(os.path.abspath(source.path))
-    try:
-        documents = list(compose_all(source.text))
-    except YamlSyntaxError as exc:
-        result.problems.append(Problem("unparsable-input", exc.message, source.location(exc.line, exc.column)))
-        return result
-    for node in documents:
-        doc = Y(node, ctx)
+    for doc in read_documents(source, result.problems):
         services = doc.get("services")
         if services is None or not services.is_map:
             continue
@@ -108,5 +101,4 @@ def parse_compose(source: SourceFile) -> ComposeResult:
                     worst_case=worst_case_from_entries(labels, problems=result.problems),
                 )
             )
-    result.problems.extend(ctx.problems)
     return result

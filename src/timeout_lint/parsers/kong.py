@@ -105,12 +105,18 @@ def _number_text(node: Y) -> str:
 def parse_kong_ingress(meta: Meta, doc: Y) -> KongIngress:
     """``configuration.konghq.com/v1`` KongIngress: fields at the top level, not under spec."""
     proxy = doc.get("proxy")
-    if proxy is None or not proxy.is_map:
+    if proxy is None or (proxy.is_scalar and proxy.text is None):
+        return KongIngress(meta, None, None)
+    if not proxy.is_map:
+        proxy.report("invalid-object", f"proxy must be a mapping, not a {proxy.shape}; ignored")
         return KongIngress(meta, None, None)
     timeouts: dict[str, Timeout] = {}
     dropped: list[DroppedValue] = []
     retries = None
     for key, value, key_location in proxy.items():
+        if key in (*TIMEOUT_FIELDS, "retries") and not value.is_scalar:
+            value.report("invalid-object", f"proxy.{key} must be an integer, not a {value.shape}; ignored")
+            continue
         if key in TIMEOUT_FIELDS:
             if value.is_scalar and value.quoted:
                 dropped.append(DroppedValue(f"proxy.{key}", value.text or "", "a string where the CRD requires an integer", key_location))

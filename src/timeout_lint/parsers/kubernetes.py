@@ -105,13 +105,19 @@ class KubernetesObjects:
 
 
 def entries(map_node: Y | None) -> dict[str, Entry]:
-    """An annotation or label map as Entries; values that are not text are kept as written."""
+    """An annotation or label map as Entries. Kubernetes takes only strings there: a mapping or a
+    list is reported (the API server would reject the object) and left out."""
     out: dict[str, Entry] = {}
-    if map_node is None or not map_node.is_map:
+    if map_node is None or (map_node.is_scalar and map_node.text is None):
+        return out
+    if not map_node.is_map:
+        map_node.report("invalid-object", f"{map_node.pointer} must be a mapping of strings, not a {map_node.shape}")
         return out
     for key, value, key_location in map_node.items():
-        text = value.text if value.is_scalar else None
-        out[key] = Entry(key, text, key_location, value.location, quoted=value.quoted)
+        if not value.is_scalar:
+            value.report("invalid-object", f'{map_node.pointer}["{key}"] must be a string, not a {value.shape}; ignored')
+            continue
+        out[key] = Entry(key, value.text, key_location, value.location, quoted=value.quoted)
     return out
 
 
@@ -249,6 +255,36 @@ CUSTOM_RESOURCES = {
 }
 
 
+#: kind -> (API groups it belongs to, the apiVersions of those groups timeout-lint reads)
+KNOWN_VERSIONS = {
+    "Ingress": (("networking.k8s.io", "extensions"), INGRESS_API_VERSIONS),
+    "IngressClass": (("networking.k8s.io",), frozenset({"networking.k8s.io/v1", "networking.k8s.io/v1beta1"})),
+    "Service": (("",), frozenset({"v1"})),
+    **{
+        kind: (("apps", "extensions"), frozenset({"apps/v1", "apps/v1beta1", "apps/v1beta2", "extensions/v1beta1"}))
+        for kind in WORKLOAD_KINDS
+    },
+}
+
+
+def _is_object(doc: Y) -> bool:
+    return doc.is_map and bool(doc.str_at("kind")) and bool(doc.str_at("apiVersion"))
+
+
+def read_manifests(documents: list[Y], out: KubernetesObjects, problems: list[Problem]) -> None:
+    """The documents of one file. In a file that holds Kubernetes objects, a document that is not
+    one (a bare value, a list, a mapping without apiVersion or kind) is reported; empty documents
+    are fine. Files without any object (Helm values, CI configs) are not manifests at all."""
+    if not any(_is_object(doc) for doc in documents):
+        return
+    for index, doc in enumerate(documents, 1):
+        if _is_object(doc):
+            read_object(doc, out, problems)
+        elif not (doc.is_scalar and doc.text is None):
+            missing = "is a " + doc.shape if not doc.is_map else "has no apiVersion or no kind"
+            doc.report("invalid-object", f"YAML document {index} {missing}: not a Kubernetes object, skipped")
+
+
 def read_object(doc: Y, out: KubernetesObjects, problems: list[Problem]) -> None:
     """Dispatch one object by kind; Lists are unpacked."""
     if not doc.is_map:
@@ -261,13 +297,23 @@ def read_object(doc: Y, out: KubernetesObjects, problems: list[Problem]) -> None
         for item in doc.get("items").seq():
             read_object(item, out, problems)
         return
-    if kind == "Ingress" and api_version in INGRESS_API_VERSIONS:
+    known = KNOWN_VERSIONS.get(kind)
+    if known is not None and api_version not in known[1]:
+        group = api_version.rpartition("/")[0]
+        if group in known[0]:  # the same API group at a version timeout-lint does not know
+            where = doc.get("apiVersion") or doc
+            where.report(
+                "invalid-object",
+                f"{kind} {api_version} is not an API version timeout-lint reads ({', '.join(sorted(known[1]))}); not linted",
+            )
+        return  # a kind of the same name in another group (a Knative Service) is another kind
+    if kind == "Ingress":
         out.ingresses.append(parse_ingress(doc, read_meta(doc, api_version, kind)))
-    elif kind == "Service" and api_version == "v1":
+    elif kind == "Service":
         out.services.append(parse_service(doc, read_meta(doc, api_version, kind), problems))
-    elif kind in WORKLOAD_KINDS and api_version.startswith(("apps/", "extensions/")):
+    elif kind in WORKLOAD_KINDS:
         out.workloads.append(parse_workload(doc, read_meta(doc, api_version, kind), problems))
-    elif kind == "IngressClass" and api_version.startswith("networking.k8s.io/"):
+    elif kind == "IngressClass":
         out.ingress_classes.append(parse_ingress_class(doc, read_meta(doc, api_version, kind)))
     elif kind in CUSTOM_RESOURCES:
         out.custom.setdefault(kind, []).append((read_meta(doc, api_version, kind), doc))
