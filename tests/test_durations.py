@@ -95,3 +95,27 @@ def test_format_in_unit():
     assert format_in_unit(120, "ms") == "120000"
     assert format_in_unit(90.2, "s") == "91"
     assert format_in_unit(300, None) == "5m"
+
+
+def test_worst_case_requirements_by_kind():
+    from timeout_lint.model import Kind, Location, WorstCase
+
+    where = Location("x", 1)
+    plain = WorstCase(120, "2m", where)
+    assert plain.required(Kind.IDLE) == (120, "worst case 2m")
+    streaming = WorstCase(120, "2m", where, first_byte=10, first_byte_raw="10s", max_gap=30, max_gap_raw="30s")
+    assert streaming.required(Kind.TOTAL) == (120, "worst case 2m")
+    assert streaming.required(Kind.FIRST_BYTE) == (10, "first byte 10s")
+    assert streaming.required(Kind.IDLE) == (30, "longest silence 30s")
+    quiet_start = WorstCase(120, "2m", where, first_byte=40, first_byte_raw="40s", max_gap=30, max_gap_raw="30s")
+    assert quiet_start.required(Kind.IDLE) == (40, "first byte 40s")
+
+
+def test_comment_at_ignores_hashes_in_quotes_and_words():
+    from timeout_lint.sources import SourceFile
+
+    source = SourceFile("/x", "x", 'read_timeout: 10000000 # 10 minutes\nurl: "http://a/#frag" # real\nproxy_pass http://x#y;\n#whole\n')
+    assert source.comment_at(1) == "10 minutes"
+    assert source.comment_at(2) == "real"
+    assert source.comment_at(3) is None
+    assert source.comment_at(4) == "whole"

@@ -102,6 +102,7 @@ class Timeout(NamedTuple):
     side: Side = Side.UPSTREAM
     hint: str = ""  # for a default: how to set it explicitly; "{value}" stands for the value needed
     source: str = ""  # for a default: where it is documented
+    comment: str | None = None  # a comment at the end of the setting's line ("# 10 minutes")
 
     @property
     def written(self) -> str:
@@ -171,17 +172,21 @@ class WorstCase(NamedTuple):
     location: Location
     first_byte: float | None = None  # slowest time to the first byte, for streaming responses
     first_byte_raw: str | None = None
+    max_gap: float | None = None  # longest silence between two chunks of a streaming response
+    max_gap_raw: str | None = None
 
     def required(self, kind: Kind) -> tuple[float, str]:
         """What a timeout of this kind must carry, and how to name it in a message.
 
-        A total deadline carries the whole response. An idle timeout (and a first-byte deadline)
-        carries the first byte; with no first-byte time declared the whole response may come at
-        once, so the worst case counts.
+        A total deadline carries the whole response. A first-byte deadline carries the first byte.
+        An idle timeout carries the first byte and every silence after it (``max-gap``). With no
+        first-byte time declared the whole response may come at once, so the worst case counts.
         """
-        if kind in (Kind.IDLE, Kind.FIRST_BYTE) and self.first_byte is not None:
-            return self.first_byte, f"first byte {self.first_byte_raw}"
-        return self.total, f"worst case {self.total_raw}"
+        if kind is Kind.TOTAL or self.first_byte is None:
+            return self.total, f"worst case {self.total_raw}"
+        if kind is Kind.IDLE and self.max_gap is not None and self.max_gap > self.first_byte:
+            return self.max_gap, f"longest silence {self.max_gap_raw}"
+        return self.first_byte, f"first byte {self.first_byte_raw}"
 
 
 class App(NamedTuple):

@@ -27,6 +27,21 @@ class SourceFile:
         lines = self.lines
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
+    def comment_at(self, line: int) -> str | None:
+        """The ``#`` comment ending a line, without the ``#``: outside quotes and after a blank, as
+        YAML, nginx and HAProxy read it. None when the line has none."""
+        text = self.line_text(line)
+        quote = None
+        for index, char in enumerate(text):
+            if quote:
+                if char == quote:
+                    quote = None
+            elif char in "\"'":
+                quote = char
+            elif char == "#" and (index == 0 or text[index - 1] in " \t"):
+                return text[index + 1 :].strip()
+        return None
+
     @cached_property
     def lines(self) -> list[str]:
         """Split only when a parser asks (nginx columns, suppression comments)."""

@@ -9,6 +9,7 @@ from timeout_lint.model import Location, Problem, WorstCase
 
 WORST_CASE_KEY = "timeout-lint/worst-case-response"
 FIRST_BYTE_KEY = "timeout-lint/first-byte"
+MAX_GAP_KEY = "timeout-lint/max-gap"
 
 
 class Entry(NamedTuple):
@@ -19,6 +20,7 @@ class Entry(NamedTuple):
     location: Location  # the key
     value_location: Location
     quoted: bool = True
+    comment: str | None = None  # a comment at the end of the value's line
 
 
 class AppDeclaration(NamedTuple):
@@ -47,15 +49,17 @@ def worst_case_from_entries(*maps: dict[str, Entry], problems: list[Problem]) ->
     for entries in maps:
         worst = entries.get(WORST_CASE_KEY)
         first = entries.get(FIRST_BYTE_KEY)
+        gap = entries.get(MAX_GAP_KEY)
         if worst is None:
-            if first is not None:
-                problems.append(
-                    Problem(
-                        "invalid-configuration",
-                        f'"{FIRST_BYTE_KEY}" needs "{WORST_CASE_KEY}" next to it; it is ignored on its own',
-                        first.location,
+            for alone in (first, gap):
+                if alone is not None:
+                    problems.append(
+                        Problem(
+                            "invalid-configuration",
+                            f'"{alone.key}" needs "{WORST_CASE_KEY}" next to it; it is ignored on its own',
+                            alone.location,
+                        )
                     )
-                )
             continue
         total = duration_entry(worst, problems)
         if total is None:
@@ -70,11 +74,19 @@ def worst_case_from_entries(*maps: dict[str, Entry], problems: list[Problem]) ->
                 )
             )
             first_byte = None
+        max_gap = duration_entry(gap, problems) if gap is not None else None
+        if max_gap is not None and max_gap > total:
+            problems.append(
+                Problem("invalid-configuration", f'"{MAX_GAP_KEY}" {gap.value} is longer than the worst-case response {worst.value}', gap.value_location)
+            )
+            max_gap = None
         return WorstCase(
             total=total,
             total_raw=worst.value or "",
             location=worst.location,
             first_byte=first_byte,
             first_byte_raw=first.value if first_byte is not None and first is not None else None,
+            max_gap=max_gap,
+            max_gap_raw=gap.value if max_gap is not None and gap is not None else None,
         )
     return None

@@ -55,7 +55,9 @@ class KongIngress(NamedTuple):
     proxy_location: Location | None
 
 
-def _milliseconds(setting: str, raw: str, location: Location, kind: Kind, dropped: list[DroppedValue]) -> Timeout | None:
+def _milliseconds(
+    setting: str, raw: str, location: Location, kind: Kind, dropped: list[DroppedValue], comment: str | None = None
+) -> Timeout | None:
     try:
         millis = parse_integer(raw)
     except DurationError:
@@ -64,7 +66,9 @@ def _milliseconds(setting: str, raw: str, location: Location, kind: Kind, droppe
     if not 1 <= millis <= MAX_MS:
         dropped.append(DroppedValue(setting, raw, f"outside Kong's range 1..{MAX_MS} ms", location))
         return None
-    return Timeout(kind=kind, setting=setting, seconds=millis / 1000, raw=raw.strip(), explicit=True, location=location, unit="ms")
+    return Timeout(
+        kind=kind, setting=setting, seconds=millis / 1000, raw=raw.strip(), explicit=True, location=location, unit="ms", comment=comment
+    )
 
 
 def _retries(setting: str, raw: str, location: Location, dropped: list[DroppedValue]) -> Retries | None:
@@ -87,7 +91,7 @@ def annotation_settings(annotations: dict[str, Entry]) -> KongSettings:
         entry = annotations.get(annotation)
         if entry is None:
             continue
-        timeout = _milliseconds(annotation, entry.value or "", entry.location, kind, dropped)
+        timeout = _milliseconds(annotation, entry.value or "", entry.location, kind, dropped, entry.comment)
         if timeout is not None:
             timeouts[field_name] = timeout
     retries = None
@@ -121,7 +125,8 @@ def parse_kong_ingress(meta: Meta, doc: Y) -> KongIngress:
             if value.is_scalar and value.quoted:
                 dropped.append(DroppedValue(f"proxy.{key}", value.text or "", "a string where the CRD requires an integer", key_location))
                 continue
-            timeout = _milliseconds(f"proxy.{key}", _number_text(value), key_location, TIMEOUT_FIELDS[key], dropped)
+            comment = value.ctx.source.comment_at(value.line)
+            timeout = _milliseconds(f"proxy.{key}", _number_text(value), key_location, TIMEOUT_FIELDS[key], dropped, comment)
             if timeout is not None:
                 timeouts[key] = timeout
         elif key == "retries":

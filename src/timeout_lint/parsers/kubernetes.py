@@ -117,7 +117,8 @@ def entries(map_node: Y | None) -> dict[str, Entry]:
         if not value.is_scalar:
             value.report("invalid-object", f'{map_node.pointer}["{key}"] must be a string, not a {value.shape}; ignored')
             continue
-        out[key] = Entry(key, value.text, key_location, value.location, quoted=value.quoted)
+        comment = map_node.ctx.source.comment_at(value.line)
+        out[key] = Entry(key, value.text, key_location, value.location, quoted=value.quoted, comment=comment)
     return out
 
 

@@ -346,7 +346,13 @@ def _explicit_timeouts(block: list[_Directive], problems: list[Problem]) -> dict
             continue
         suffix = directive.name.split("_", 1)[1]
         found[directive.name] = Timeout(
-            kind=TIMEOUT_SUFFIXES[suffix], setting=directive.name, seconds=seconds, raw=raw, explicit=True, location=where
+            kind=TIMEOUT_SUFFIXES[suffix],
+            setting=directive.name,
+            seconds=seconds,
+            raw=raw,
+            explicit=True,
+            location=where,
+            comment=directive.source.comment_at(directive.line),
         )
     return found
 
