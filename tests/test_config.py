@@ -57,3 +57,11 @@ def test_alias_bomb_in_config_is_bounded(tmp_path):
         lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
     _, found = problems(tmp_path, "\n".join(lines) + "\n")
     assert found and "more than" in found[0][3]
+
+
+def test_max_gap(tmp_path):
+    config, found = problems(tmp_path, "apps:\n  - service: s\n    worst-case-response: 5m\n    first-byte: 5s\n    max-gap: 20s\n")
+    assert found == []
+    assert (config.apps[0].worst_case.max_gap, config.apps[0].worst_case.max_gap_raw) == (20, "20s")
+    _, found = problems(tmp_path, "apps:\n  - service: s\n    worst-case-response: 1m\n    max-gap: 2m\n")
+    assert found == [("invalid-configuration", 4, 14, "apps[0].max-gap 2m is longer than worst-case-response 1m")]

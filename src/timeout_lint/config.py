@@ -151,17 +151,22 @@ def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
             continue
         worst = item.get("worst-case-response")
         first = item.get("first-byte")
+        gap = item.get("max-gap")
         total = parse_declared(worst.text)
-        first_seconds = parse_declared(first.text) if first is not None else None
-        if first_seconds is not None and first_seconds > total:
-            config.problems.append(
-                Problem(
-                    "invalid-configuration",
-                    f"apps[{index}].first-byte {first.text} is longer than worst-case-response {worst.text}",
-                    first.location,
+        optional: dict[str, float | None] = {}
+        for name, node in (("first-byte", first), ("max-gap", gap)):
+            seconds = parse_declared(node.text) if node is not None else None
+            if seconds is not None and seconds > total:
+                config.problems.append(
+                    Problem(
+                        "invalid-configuration",
+                        f"apps[{index}].{name} {node.text} is longer than worst-case-response {worst.text}",
+                        node.location,
+                    )
                 )
-            )
-            first_seconds = None
+                seconds = None
+            optional[name] = seconds
+        first_seconds, gap_seconds = optional["first-byte"], optional["max-gap"]
         config.apps.append(
             AppDeclaration(
                 service=item.str_at("service"),
@@ -172,6 +177,8 @@ def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
                     location=item.key_location("worst-case-response"),
                     first_byte=first_seconds,
                     first_byte_raw=first.text if first_seconds is not None else None,
+                    max_gap=gap_seconds,
+                    max_gap_raw=gap.text if gap_seconds is not None else None,
                 ),
                 location=item.location,
             )

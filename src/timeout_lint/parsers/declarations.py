@@ -77,7 +77,11 @@ def worst_case_from_entries(*maps: dict[str, Entry], problems: list[Problem]) ->
         max_gap = duration_entry(gap, problems) if gap is not None else None
         if max_gap is not None and max_gap > total:
             problems.append(
-                Problem("invalid-configuration", f'"{MAX_GAP_KEY}" {gap.value} is longer than the worst-case response {worst.value}', gap.value_location)
+                Problem(
+                    "invalid-configuration",
+                    f'"{MAX_GAP_KEY}" {gap.value} is longer than the worst-case response {worst.value}',
+                    gap.value_location,
+                )
             )
             max_gap = None
         return WorstCase(
