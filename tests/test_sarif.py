@@ -246,3 +246,14 @@ def test_whole_corpus_is_valid_sarif(validator):
     sarif = document(lint(LintOptions(paths=(".",), cwd=str(corpus))))
     assert sarif["runs"][0]["results"]
     assert errors(validator, sarif) == []
+
+
+def test_code_flows_are_capped_for_a_setting_on_many_paths(validator):
+    from timeout_lint.report.sarif import MAX_CODE_FLOWS
+
+    report = lint(LintOptions(paths=("fixtures/kong-csv-export",), cwd=str(REPO)))
+    (finding,) = report.findings
+    many = finding._replace(paths=finding.paths * (MAX_CODE_FLOWS + 2))
+    sarif = document(synthetic((many,), root=str(REPO)))
+    assert errors(validator, sarif) == []
+    assert len(sarif["runs"][0]["results"][0]["codeFlows"]) == MAX_CODE_FLOWS

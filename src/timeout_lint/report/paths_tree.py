@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from timeout_lint.report.pathview import HopView, app_summary, hop_views
+from timeout_lint.report.pathview import HopView, app_summary, codes_by_place, hop_views
 
 if TYPE_CHECKING:
     from timeout_lint.lint import Report
@@ -62,11 +62,12 @@ def _rows(view: HopView, style: _Style) -> list[str]:
 def format_paths(report: Report, *, colour: bool = False) -> str:
     """The tree of every request path (empty string when there is none)."""
     style = _Style(colour)
+    codes = codes_by_place(report.findings)
     blocks = []
     for index, path in enumerate(report.paths, 1):
         lines = [f"p{index}: {style(path.entry, _BOLD)}  {style(str(path.entry_location), _DIM)}"]
         indent = ""
-        for view in hop_views(path, report.findings):
+        for view in hop_views(path, codes):
             hop = view.hop
             mark = f"{style(MARK, _BOLD, _RED)} " if view.failing else ""
             where = "" if str(hop.location) in hop.name else f"  {style(str(hop.location), _DIM)}"

@@ -8,11 +8,11 @@ reported at the setting on this path are attached so the picture and the finding
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from timeout_lint.durations import format_seconds
-from timeout_lint.model import Finding, Hop, Kind, RequestPath, Timeout
+from timeout_lint.model import Finding, Hop, Kind, Location, RequestPath, Timeout
 
 _KIND_ORDER = {kind: index for index, kind in enumerate(Kind)}
 
@@ -42,13 +42,24 @@ class HopView(NamedTuple):
         return tuple(limits[:1])
 
 
-def findings_on(path: RequestPath, findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    """The findings (not suppressed) that name this path."""
-    return tuple(f for f in findings if not f.suppressed and any(p.key == path.key for p in f.paths))
+#: (path key, place) -> codes of the findings (not suppressed) reported there on that path
+Codes = Mapping[tuple[tuple, Location], tuple[str, ...]]
 
 
-def hop_views(path: RequestPath, findings: Iterable[Finding] = ()) -> tuple[HopView, ...]:
-    on_path = findings_on(path, findings)
+def codes_by_place(findings: Iterable[Finding]) -> Codes:
+    """Index the findings once, so that each path looks its settings up instead of scanning every finding."""
+    index: dict[tuple[tuple, Location], set[str]] = {}
+    for finding in findings:
+        if finding.suppressed:
+            continue
+        for path in finding.paths:
+            index.setdefault((path.key, finding.location), set()).add(finding.code)
+    return {key: tuple(sorted(codes)) for key, codes in index.items()}
+
+
+def hop_views(path: RequestPath, codes: Codes | None = None) -> tuple[HopView, ...]:
+    codes = codes or {}
+    key = path.key
     worst = path.app.worst_case
     views = []
     for hop in path.hops:
@@ -58,8 +69,7 @@ def hop_views(path: RequestPath, findings: Iterable[Finding] = ()) -> tuple[HopV
             if worst is not None and timeout.kind.bounds_response:
                 required, needed = worst.required(timeout.kind)
                 short = timeout.seconds < required
-            codes = tuple(sorted({f.code for f in on_path if f.location == timeout.location})) if short else ()
-            timeouts.append(TimeoutView(timeout, short, needed, codes))
+            timeouts.append(TimeoutView(timeout, short, needed, codes.get((key, timeout.location), ()) if short else ()))
         views.append(HopView(hop, tuple(timeouts)))
     return tuple(views)
 
@@ -97,7 +107,7 @@ def diagram(paths: Iterable[RequestPath], findings: Iterable[Finding] = ()) -> D
     A hop is failing when it gives up too early on any path through it; its label names the
     timeouts that do (or its tightest response limit when none does).
     """
-    findings = tuple(findings)
+    codes = codes_by_place(findings)
     nodes: dict[tuple, Node] = {}
     edges: dict[tuple[str, str], None] = {}
 
@@ -111,7 +121,7 @@ def diagram(paths: Iterable[RequestPath], findings: Iterable[Finding] = ()) -> D
 
     for path in paths:
         chain = [node(("entry", path.entry, path.entry_location), "entry", (path.entry,))]
-        for view in hop_views(path, findings):
+        for view in hop_views(path, codes):
             hop = view.hop
             lines = (hop.system, hop.name, *(t.shown for t in view.limiting))
             chain.append(node(("hop", hop.system, hop.name, hop.location), "hop", lines, view.failing))
