@@ -20,7 +20,19 @@ from tests.conftest import FIXTURES, REPO
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 # what .gitignore keeps out of a clone, so the copy is what a user would get from the repository
-NOT_IN_A_CLONE = (".git", ".venv", "__pycache__", "*.pyc", "*.egg-info", "build", "dist", ".pytest_cache", ".hypothesis", ".ruff_cache")
+NOT_IN_A_CLONE = (
+    ".git",
+    ".venv",
+    "__pycache__",
+    "*.pyc",
+    "*.egg-info",
+    "build",
+    "dist",
+    ".pytest_cache",
+    ".hypothesis",
+    ".ruff_cache",
+    ".timeout-lint-cache",
+)
 
 
 def git(cwd: Path, *args: str) -> None:
