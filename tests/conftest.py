@@ -58,3 +58,5 @@ def in_dir(monkeypatch):
 
 
 os.environ.setdefault("NO_COLOR", "1")
+# run by GitHub Actions, the command line would default to annotations; the tests expect text unless they ask
+os.environ.pop("GITHUB_ACTIONS", None)

@@ -10,7 +10,7 @@ from timeout_lint import __version__
 from timeout_lint.engine import Selection, unknown_selectors
 from timeout_lint.lint import LintOptions, lint
 from timeout_lint.model import Severity
-from timeout_lint.report import FORMATS, formatter
+from timeout_lint.report import FORMATS, SHOW_PATHS, render
 from timeout_lint.sources import DEFAULT_MAX_BYTES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -26,20 +26,63 @@ def build_parser() -> argparse.ArgumentParser:
         description="Find the hop on a request path that gives up before the app has answered.",
     )
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories to lint (default: .)")
-    parser.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
+    parser.add_argument(
+        "--format",
+        choices=sorted(FORMATS),
+        default=None,
+        help="output format (default: text; github when run by GitHub Actions, where GITHUB_ACTIONS=true)",
+    )
     parser.add_argument("--config", metavar="FILE", help="project file to use instead of PATH/.timeout-lint.yaml")
     parser.add_argument("--select", type=_csv, default=[], metavar="CODES", help="run only these rules (codes or prefixes: TL1,TL301)")
     parser.add_argument("--ignore", type=_csv, default=[], metavar="CODES", help="do not run these rules (codes or prefixes)")
     parser.add_argument("--allow-outside-root", action="store_true", help="follow nginx includes outside the linted paths")
     parser.add_argument("--max-file-size", type=int, default=DEFAULT_MAX_BYTES, metavar="BYTES", help="skip (and report) larger files")
+    parser.add_argument(
+        "--show-paths",
+        nargs="?",
+        const="tree",
+        choices=SHOW_PATHS,
+        metavar="{tree,mermaid,dot}",
+        help="--show-paths: print every request path as a tree after the findings; "
+        "--show-paths=mermaid or =dot: print a diagram of the paths instead of the findings",
+    )
     parser.add_argument("--version", action="version", version=f"timeout-lint {__version__}")
     return parser
+
+
+def _bare_show_paths(argv: list[str]) -> list[str]:
+    """``--show-paths`` alone means the tree and never takes the next word: ``--show-paths k8s/`` lints k8s/."""
+    out = []
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            return out + argv[index:]
+        out.append("--show-paths=tree" if arg == "--show-paths" else arg)
+    return out
+
+
+def use_colour(stream, environ) -> bool:
+    """Colour on a terminal only; NO_COLOR (no-color.org) turns it off, FORCE_COLOR on; TERM=dumb off."""
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    if environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty is not None and isatty())
+
+
+def output_format(requested: str | None, environ) -> str:
+    """An explicit --format wins; in GitHub Actions the default is annotations (as yamllint does)."""
+    if requested:
+        return requested
+    return "github" if environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_bare_show_paths(sys.argv[1:] if argv is None else list(argv)))
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code or 0)
     unknown = unknown_selectors([*args.select, *args.ignore])
@@ -58,7 +101,15 @@ def main(argv: list[str] | None = None) -> int:
         max_bytes=args.max_file_size,
     )
     report = lint(options)
-    sys.stdout.write(formatter(args.format)(report))
+    output = render(
+        report,
+        output_format(args.format, os.environ),
+        show_paths=args.show_paths,
+        colour=use_colour(sys.stdout, os.environ),
+        stderr_colour=use_colour(sys.stderr, os.environ),
+    )
+    sys.stdout.write(output.stdout)
+    sys.stderr.write(output.stderr)
     for missing in report.unreadable:
         print(f"timeout-lint: error: {missing}: no such file or directory", file=sys.stderr)
     if report.unreadable:

@@ -12,7 +12,8 @@ from timeout_lint.link import link
 from timeout_lint.model import Finding, RequestPath
 from timeout_lint.parse import ParseOptions, parse_all
 from timeout_lint.paths import enumerate_paths
-from timeout_lint.rules.base import Model
+from timeout_lint.rules import ALL_RULES
+from timeout_lint.rules.base import Model, Rule
 from timeout_lint.sources import DEFAULT_MAX_BYTES, display_path
 
 
@@ -33,6 +34,8 @@ class Report:
     files_read: int
     unreadable: tuple[str, ...]  # paths given that do not exist
     config_file: str | None
+    rules: tuple[Rule, ...] = ()  # every rule that ran (SARIF lists them)
+    root: str = ""  # the directory relative display paths start from (SARIF's %SRCROOT%)
 
 
 def lint(options: LintOptions) -> Report:
@@ -57,4 +60,6 @@ def lint(options: LintOptions) -> Report:
         files_read=inventory.files_read + (1 if config_path else 0),
         unreadable=tuple(discovery.unreadable),
         config_file=config.path,
+        rules=tuple(rule for rule in ALL_RULES if options.selection.enabled(rule)),
+        root=options.cwd,
     )

@@ -1,4 +1,8 @@
-"""``path:line:col: TL101 error: message`` lines (ruff style), related places indented, then a summary."""
+"""``path:line:col: TL101 error: message`` lines (ruff style), related places indented, then a summary.
+
+Colour is an argument: the command line decides (a terminal, ``NO_COLOR``, ``FORCE_COLOR``); this
+module never looks at the environment, so its output in pipes and tests is plain unless asked.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,19 @@ from timeout_lint.model import Finding, Severity
 if TYPE_CHECKING:
     from timeout_lint.lint import Report
 
+_BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+_SEVERITY_COLOUR = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
 
-def format_finding(finding: Finding) -> str:
-    lines = [f"{finding.location}: {finding.code} {finding.severity.value}: {finding.message}"]
+
+def _paint(text: str, colour: bool, *codes: str) -> str:
+    return f"{''.join(codes)}{text}{_RESET}" if colour else text
+
+
+def format_finding(finding: Finding, *, colour: bool = False) -> str:
+    head = _paint(f"{finding.code} {finding.severity.value}", colour, _BOLD, _SEVERITY_COLOUR[finding.severity])
+    lines = [f"{_paint(str(finding.location), colour, _BOLD)}: {head}: {finding.message}"]
     for related in finding.related:
-        lines.append(f"    {related.location}: {related.message}")
+        lines.append(f"    {_paint(str(related.location), colour, _DIM)}: {related.message}")
     return "\n".join(lines)
 
 
@@ -31,6 +43,13 @@ def summary(report: Report) -> str:
     return f"Found {', '.join(parts)} in {files} ({paths} checked)."
 
 
-def format_report(report: Report) -> str:
-    body = [format_finding(f) for f in report.findings]
-    return "\n".join([*body, summary(report)]) + "\n"
+def format_report(report: Report, *, colour: bool = False, show_paths: bool = False) -> str:
+    """The findings, then (``show_paths``) the tree of every request path, then the summary line."""
+    body = [format_finding(f, colour=colour) for f in report.findings]
+    if show_paths and report.paths:
+        from timeout_lint.report.paths_tree import format_paths
+
+        if body:
+            body.append("")
+        body.append(format_paths(report, colour=colour))
+    return "\n".join([*body, _paint(summary(report), colour, _BOLD)]) + "\n"
