@@ -59,7 +59,7 @@ def environment(tmp_path_factory) -> dict[str, str]:
 def hook_repo(tmp_path_factory, environment) -> Path:
     """This working tree, uncommitted changes included, as a git repository with everything committed."""
     repo = tmp_path_factory.mktemp("hook") / "timeout-lint"
-    shutil.copytree(REPO, repo, ignore=shutil.ignore_patterns(*NOT_IN_A_CLONE))
+    shutil.copytree(REPO, repo, symlinks=True, ignore=shutil.ignore_patterns(*NOT_IN_A_CLONE))
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "hook under test")
@@ -71,7 +71,7 @@ def consumer(root: Path, *scenarios: str) -> Path:
         shutil.rmtree(root)
     root.mkdir(parents=True)
     for scenario in scenarios:
-        shutil.copytree(FIXTURES / scenario, root, dirs_exist_ok=True)
+        shutil.copytree(FIXTURES / scenario, root, symlinks=True, dirs_exist_ok=True)
     git(root, "init", "-q")
     git(root, "add", "-A")  # try-repo --all-files runs on what git tracks
     return root
