@@ -10,6 +10,7 @@ from timeout_lint.durations import (
     parse_go_duration,
     parse_integer,
     parse_nginx_time,
+    parse_traefik_duration,
 )
 
 
@@ -95,3 +96,18 @@ def test_format_in_unit():
     assert format_in_unit(120, "ms") == "120000"
     assert format_in_unit(90.2, "s") == "91"
     assert format_in_unit(300, None) == "5m"
+
+
+@pytest.mark.parametrize(
+    "text, seconds",
+    [("42", 42), ("0", 0), ("+5", 5), ("-5", -5), ("42s", 42), ("42ms", 0.042), ("1m30s", 90), ("1.5h", 5400), ("0s", 0)],
+)
+def test_traefik_duration_bare_digits_are_seconds(text, seconds):
+    assert parse_traefik_duration(text) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("text", ["1.5", "42 s", "forty", "", "1d", "42_000"])
+def test_traefik_duration_rejects_what_traefik_rejects(text):
+    # paerser Duration.Set: strconv.ParseInt first (no fractions, no "_" in base 10), then time.ParseDuration
+    with pytest.raises(DurationError):
+        parse_traefik_duration(text)
