@@ -134,6 +134,8 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
         for kind, documents in sorted(inventory.kubernetes.custom.items()):
             parse_resource = load(CUSTOM_RESOURCES[kind])
             inventory.custom[kind] = [parse_resource(meta, doc) for meta, doc in documents]
+            for parsed in inventory.custom[kind]:  # problems found while parsing a resource travel on it
+                inventory.problems.extend(getattr(parsed, "problems", ()))
 
     if nginx_candidates:
         from timeout_lint.parsers.nginx import parse_nginx
