@@ -259,6 +259,9 @@ def parse_ingress_class(doc: Y, meta: Meta) -> IngressClass:
 #: and the Gateway API's); the group-qualified key is looked up first.
 CUSTOM_RESOURCES = {
     "KongIngress": "timeout_lint.parsers.kong:parse_kong_ingress",
+    "networking.istio.io/VirtualService": "timeout_lint.parsers.istio:parse_virtual_service",
+    "networking.istio.io/DestinationRule": "timeout_lint.parsers.istio:parse_destination_rule",
+    "networking.istio.io/Gateway": "timeout_lint.parsers.istio:parse_gateway",
 }
 
 
