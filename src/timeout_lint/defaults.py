@@ -61,6 +61,12 @@ _ISTIO_ROUTE_DOC = (
 )
 _ISTIO_RETRY_DOC = "istio/istio pilot/pkg/networking/core/route/retry/retry.go defaultPolicy: NumRetries 2 when http[].retries is absent"
 _ISTIO_POOL_DOC = "istio/api networking/v1alpha3/destination_rule.proto ConnectionPoolSettings: connectTimeout 10s, idleTimeout 1h"
+_TRAEFIK_TRANSPORT_DOC = (
+    "traefik/traefik pkg/config/dynamic/http_config.go ForwardingTimeouts.SetDefaults: dialTimeout 30s, idleConnTimeout 90s"
+)
+_TRAEFIK_ENTRYPOINT_DOC = (
+    "traefik/traefik pkg/config/static/static_config.go RespondingTimeouts.SetDefaults (readTimeout 60s from v2.11.2/v3.0)"
+)
 
 
 _TABLE: list[PlatformDefault] = [
@@ -91,6 +97,31 @@ _TABLE: list[PlatformDefault] = [
     PlatformDefault("istio", "connectionPool.tcp.connectTimeout", 10.0, "10s", None, Kind.CONNECT, _ISTIO_POOL_DOC, "2026-06"),
     PlatformDefault("istio", "connectionPool.tcp.idleTimeout", 3600.0, "1h", None, Kind.KEEPALIVE, _ISTIO_POOL_DOC, "2026-06"),
     PlatformDefault("istio", "connectionPool.http.idleTimeout", 3600.0, "1h", None, Kind.KEEPALIVE, _ISTIO_POOL_DOC, "2026-06"),
+    PlatformDefault("traefik", "dialTimeout", 30.0, "30s", None, Kind.CONNECT, _TRAEFIK_TRANSPORT_DOC, "2026-06"),
+    PlatformDefault(
+        "traefik",
+        "responseHeaderTimeout",
+        math.inf,
+        "0",
+        None,
+        Kind.FIRST_BYTE,
+        "traefik/traefik pkg/config/dynamic/http_config.go: responseHeaderTimeout 0 means no timeout",
+        "2026-06",
+    ),
+    PlatformDefault("traefik", "idleConnTimeout", 90.0, "90s", None, Kind.KEEPALIVE, _TRAEFIK_TRANSPORT_DOC, "2026-06"),
+    PlatformDefault("traefik", "readTimeout", 60.0, "60s", None, Kind.REQUEST_READ, _TRAEFIK_ENTRYPOINT_DOC, "2026-06", Side.DOWNSTREAM),
+    PlatformDefault(
+        "traefik",
+        "writeTimeout",
+        math.inf,
+        "0",
+        None,
+        Kind.TOTAL,
+        _TRAEFIK_ENTRYPOINT_DOC + ": writeTimeout 0 (none)",
+        "2026-06",
+        Side.DOWNSTREAM,
+    ),
+    PlatformDefault("traefik", "idleTimeout", 180.0, "180s", None, Kind.KEEPALIVE, _TRAEFIK_ENTRYPOINT_DOC, "2026-06", Side.DOWNSTREAM),
 ]
 
 DEFAULTS: dict[tuple[str, str], PlatformDefault] = {(d.system, d.setting): d for d in _TABLE}
@@ -121,6 +152,17 @@ PRECEDENCE: dict[tuple[str, str], tuple[str, ...]] = {
     ("istio", "connection pool"): (
         "the first DestinationRule whose host names the Service: trafficPolicy.connectionPool",
         "Istio's default (connectTimeout 10s, idleTimeout 1h)",
+    ),
+    ("traefik", "forwardingTimeouts"): (
+        "the ServersTransport a route's service names (IngressRoute services[].serversTransport, or the Service annotation "
+        "traefik.ingress.kubernetes.io/service.serverstransport); its unset fields take Traefik's defaults, not the static ones",
+        "otherwise the static serversTransport.forwardingTimeouts (default@internal)",
+        "Traefik's default (dialTimeout 30s, responseHeaderTimeout 0 = none, idleConnTimeout 90s)",
+    ),
+    ("traefik", "respondingTimeouts"): (
+        "the static configuration's entryPoints.<name>.transport.respondingTimeouts: a traefik.yml/.yaml/.toml file, else "
+        "--entryPoints.<name>.transport.respondingTimeouts.* arguments of a Traefik container (Traefik reads one source only)",
+        "Traefik's default (readTimeout 60s, writeTimeout 0 = none, idleTimeout 180s)",
     ),
 }
 

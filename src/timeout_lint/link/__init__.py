@@ -22,6 +22,7 @@ ENTRY_LINKERS: tuple[str, ...] = (
     "timeout_lint.link.kubernetes:link_ingresses",
     "timeout_lint.link.nginx:link_routes",
     "timeout_lint.link.istio:link_virtual_services",
+    "timeout_lint.link.traefik:link_ingress_routes",
 )
 
 

@@ -262,6 +262,10 @@ CUSTOM_RESOURCES = {
     "networking.istio.io/VirtualService": "timeout_lint.parsers.istio:parse_virtual_service",
     "networking.istio.io/DestinationRule": "timeout_lint.parsers.istio:parse_destination_rule",
     "networking.istio.io/Gateway": "timeout_lint.parsers.istio:parse_gateway",
+    "traefik.io/IngressRoute": "timeout_lint.parsers.traefik:parse_ingress_route",
+    "traefik.io/ServersTransport": "timeout_lint.parsers.traefik:parse_servers_transport",
+    "traefik.containo.us/IngressRoute": "timeout_lint.parsers.traefik:parse_ingress_route",
+    "traefik.containo.us/ServersTransport": "timeout_lint.parsers.traefik:parse_servers_transport",
 }
 
 
