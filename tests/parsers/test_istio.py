@@ -161,3 +161,10 @@ def test_default_route_timeout_is_no_limit_and_envoy_15s_is_kept_apart():
     assert math.isinf(lookup("istio", "timeout").seconds)
     assert lookup("envoy", "route timeout").seconds == 15
     assert lookup("envoy", "stream_idle_timeout").seconds == 300
+
+
+def test_null_fields_are_unset_not_errors():
+    text = VS.format(version="v1", timeout="null").replace("perTryTimeout: 20s", "perTryTimeout:")
+    (vs,), problems = parsed(text, "networking.istio.io/VirtualService")
+    assert problems == []
+    assert vs.http[0].timeout is None and vs.http[0].per_try_timeout is None and vs.http[0].retries.extra_tries == 3

@@ -265,3 +265,12 @@ def test_files_come_before_container_arguments(tmp_path):
         },
     )
     assert [c.source for c in inventory.traefik_static] == ["z/traefik.yml", "Deployment edge/traefik container traefik arguments"]
+
+
+def test_null_fields_are_unset_not_errors(tmp_path):
+    (transport,), problems = parsed(TRANSPORT.format(group="traefik.io", header="null"), "traefik.io/ServersTransport")
+    assert problems == [] and "responseHeaderTimeout" not in transport.timeouts
+    inventory = static(
+        tmp_path, {"traefik.yml": "entryPoints:\n  web:\n    transport:\n      respondingTimeouts:\n        writeTimeout:\n"}
+    )
+    assert inventory.problems == [] and inventory.traefik_static[0].entry_points["web"].timeouts == {}

@@ -89,6 +89,11 @@ class Gateway(NamedTuple):
     selector: dict[str, str]
 
 
+def _present(node: Y | None) -> bool:
+    """A field that is written with a value (``key:`` and ``key: null`` leave it unset)."""
+    return node is not None and not (node.is_scalar and node.text is None)
+
+
 def _duration(setting: str, node: Y, key_location: Location, kind: Kind, owner: Meta, problems: list[Problem]) -> Timeout | None:
     raw = node.text if node.is_scalar else None
     try:
@@ -111,7 +116,7 @@ def _retries(item: Y, meta: Meta, problems: list[Problem]) -> tuple[Retries | No
     location = block.key_location("attempts") or item.key_location("retries") or item.location
     count = 0
     raw = "0"
-    if attempts_node is not None:
+    if _present(attempts_node):
         value = attempts_node.plain_value()
         if isinstance(value, int) and not isinstance(value, bool) and not attempts_node.quoted:
             count, raw = max(value, 0), str(value)
@@ -127,7 +132,7 @@ def _retries(item: Y, meta: Meta, problems: list[Problem]) -> tuple[Retries | No
     per_try_node = block.get("perTryTimeout")
     notes: tuple[str, ...] = ()
     per_try = None
-    if per_try_node is not None:
+    if _present(per_try_node):
         per_try = _duration("retries.perTryTimeout", per_try_node, block.key_location("perTryTimeout"), Kind.TOTAL, meta, problems)
         if count == 0 and per_try is not None:
             # retry.go ConvertPolicy: attempts <= 0 disables the whole retry policy, perTryTimeout with it
@@ -153,7 +158,7 @@ def parse_virtual_service(meta: Meta, doc: Y) -> VirtualService:
             continue
         timeout_node = item.get("timeout")
         timeout = None
-        if timeout_node is not None:
+        if _present(timeout_node):
             timeout = _duration("timeout", timeout_node, item.key_location("timeout"), Kind.TOTAL, meta, problems)
         retries, per_try, notes = _retries(item, meta, problems)
         destinations: list[Destination] = []
@@ -193,7 +198,7 @@ def parse_destination_rule(meta: Meta, doc: Y) -> DestinationRule:
     for (section, field_name), kind in POOL_FIELDS.items():
         parent = pool_node.get(section) if pool_node is not None else None
         node = parent.get(field_name) if parent is not None else None
-        if node is None:
+        if not _present(node):
             continue
         setting = f"connectionPool.{section}.{field_name}"
         timeout = _duration(setting, node, parent.key_location(field_name), kind, meta, problems)

@@ -101,6 +101,11 @@ def _timeout(setting: str, raw: str, location: Location, kind: Kind, side: Side)
     )
 
 
+def _is_null(node: Y) -> bool:
+    """``key:`` or ``key: null``: the field is unset, as Kubernetes and Traefik read it."""
+    return node.is_scalar and node.text is None
+
+
 def _scalar_text(node: Y) -> str | None:
     """The text of a duration value: a string or an integer (IntOrString); None for anything else."""
     if not node.is_scalar:
@@ -160,7 +165,7 @@ def parse_servers_transport(meta: Meta, doc: Y) -> ServersTransport:
     problems: list[Problem] = []
     for key, value, key_location in forwarding.items() if forwarding is not None else ():
         kind = FORWARDING_FIELDS.get(key)
-        if kind is None:
+        if kind is None or _is_null(value):
             continue
         setting = f"forwardingTimeouts.{key}"
         raw = _scalar_text(value)
@@ -236,7 +241,7 @@ def read_static_yaml(source: SourceFile, problems: list[Problem]) -> StaticConfi
         responding = _path(entry, "transport", "respondingTimeouts")
         for field_name, kind in RESPONDING_FIELDS.items():
             hit = _child(responding[0], field_name) if responding is not None else None
-            if hit is None:
+            if hit is None or _is_null(hit[0]):
                 continue
             value, location = hit
             setting = f"entryPoints.{name}.transport.respondingTimeouts.{field_name}"
@@ -248,7 +253,7 @@ def read_static_yaml(source: SourceFile, problems: list[Problem]) -> StaticConfi
     node = _path(root, "serversTransport", "forwardingTimeouts")
     for field_name, kind in FORWARDING_FIELDS.items():
         hit = _child(node[0], field_name) if node is not None else None
-        if hit is None:
+        if hit is None or _is_null(hit[0]):
             continue
         value, location = hit
         setting = f"serversTransport.forwardingTimeouts.{field_name}"
