@@ -10,6 +10,7 @@ from timeout_lint.durations import (
     parse_go_duration,
     parse_integer,
     parse_nginx_time,
+    parse_traefik_duration,
 )
 
 
@@ -119,3 +120,18 @@ def test_comment_at_ignores_hashes_in_quotes_and_words():
     assert source.comment_at(2) == "real"
     assert source.comment_at(3) is None
     assert source.comment_at(4) == "whole"
+
+
+@pytest.mark.parametrize(
+    "text, seconds",
+    [("42", 42), ("0", 0), ("+5", 5), ("-5", -5), ("42s", 42), ("42ms", 0.042), ("1m30s", 90), ("1.5h", 5400), ("0s", 0)],
+)
+def test_traefik_duration_bare_digits_are_seconds(text, seconds):
+    assert parse_traefik_duration(text) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("text", ["1.5", "42 s", "forty", "", "1d", "42_000"])
+def test_traefik_duration_rejects_what_traefik_rejects(text):
+    # paerser Duration.Set: strconv.ParseInt first (no fractions, no "_" in base 10), then time.ParseDuration
+    with pytest.raises(DurationError):
+        parse_traefik_duration(text)

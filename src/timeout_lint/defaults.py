@@ -53,6 +53,22 @@ def _nginx(prefix: str, doc: str) -> list[PlatformDefault]:
     ]
 
 
+_ENVOY_ROUTE_DOC = "envoyproxy/envoy api/envoy/config/route/v3/route_components.proto RouteAction.timeout: 15s when unset, 0 disables"
+_ENVOY_HCM_DOC = "envoyproxy/envoy http_connection_manager.proto stream_idle_timeout: 5 minutes when unset"
+_ISTIO_ROUTE_DOC = (
+    "istio/istio pilot/pkg/networking/core/route/route.go setTimeout: a VirtualService without timeout gets Envoy route "
+    "timeout 0 (none), overriding Envoy's 15s; istio/api networking/v1alpha3/virtual_service.proto: 'default is disabled'"
+)
+_ISTIO_RETRY_DOC = "istio/istio pilot/pkg/networking/core/route/retry/retry.go defaultPolicy: NumRetries 2 when http[].retries is absent"
+_ISTIO_POOL_DOC = "istio/api networking/v1alpha3/destination_rule.proto ConnectionPoolSettings: connectTimeout 10s, idleTimeout 1h"
+_TRAEFIK_TRANSPORT_DOC = (
+    "traefik/traefik pkg/config/dynamic/http_config.go ForwardingTimeouts.SetDefaults: dialTimeout 30s, idleConnTimeout 90s"
+)
+_TRAEFIK_ENTRYPOINT_DOC = (
+    "traefik/traefik pkg/config/static/static_config.go RespondingTimeouts.SetDefaults (readTimeout 60s from v2.11.2/v3.0)"
+)
+
+
 _TABLE: list[PlatformDefault] = [
     *_nginx("proxy", _NGINX_PROXY_DOC),
     *_nginx("fastcgi", "https://nginx.org/en/docs/http/ngx_http_fastcgi_module.html"),
@@ -74,6 +90,38 @@ _TABLE: list[PlatformDefault] = [
         "2026-06",
         Side.DOWNSTREAM,
     ),
+    # Envoy on its own; Istio overrides both for every listener and route it writes (see "istio" rows)
+    PlatformDefault("envoy", "route timeout", 15.0, "15s", None, Kind.TOTAL, _ENVOY_ROUTE_DOC, "2026-06"),
+    PlatformDefault("envoy", "stream_idle_timeout", 300.0, "300s", None, Kind.IDLE, _ENVOY_HCM_DOC, "2026-06", Side.BOTH),
+    PlatformDefault("istio", "timeout", math.inf, "none", None, Kind.TOTAL, _ISTIO_ROUTE_DOC, "2026-06"),
+    PlatformDefault("istio", "connectionPool.tcp.connectTimeout", 10.0, "10s", None, Kind.CONNECT, _ISTIO_POOL_DOC, "2026-06"),
+    PlatformDefault("istio", "connectionPool.tcp.idleTimeout", 3600.0, "1h", None, Kind.KEEPALIVE, _ISTIO_POOL_DOC, "2026-06"),
+    PlatformDefault("istio", "connectionPool.http.idleTimeout", 3600.0, "1h", None, Kind.KEEPALIVE, _ISTIO_POOL_DOC, "2026-06"),
+    PlatformDefault("traefik", "dialTimeout", 30.0, "30s", None, Kind.CONNECT, _TRAEFIK_TRANSPORT_DOC, "2026-06"),
+    PlatformDefault(
+        "traefik",
+        "responseHeaderTimeout",
+        math.inf,
+        "0",
+        None,
+        Kind.FIRST_BYTE,
+        "traefik/traefik pkg/config/dynamic/http_config.go: responseHeaderTimeout 0 means no timeout",
+        "2026-06",
+    ),
+    PlatformDefault("traefik", "idleConnTimeout", 90.0, "90s", None, Kind.KEEPALIVE, _TRAEFIK_TRANSPORT_DOC, "2026-06"),
+    PlatformDefault("traefik", "readTimeout", 60.0, "60s", None, Kind.REQUEST_READ, _TRAEFIK_ENTRYPOINT_DOC, "2026-06", Side.DOWNSTREAM),
+    PlatformDefault(
+        "traefik",
+        "writeTimeout",
+        math.inf,
+        "0",
+        None,
+        Kind.TOTAL,
+        _TRAEFIK_ENTRYPOINT_DOC + ": writeTimeout 0 (none)",
+        "2026-06",
+        Side.DOWNSTREAM,
+    ),
+    PlatformDefault("traefik", "idleTimeout", 180.0, "180s", None, Kind.KEEPALIVE, _TRAEFIK_ENTRYPOINT_DOC, "2026-06", Side.DOWNSTREAM),
 ]
 
 DEFAULTS: dict[tuple[str, str], PlatformDefault] = {(d.system, d.setting): d for d in _TABLE}
@@ -81,6 +129,7 @@ DEFAULTS: dict[tuple[str, str], PlatformDefault] = {(d.system, d.setting): d for
 #: Retry counts that apply when nothing is set (additional tries after the first).
 DEFAULT_RETRIES: dict[tuple[str, str], tuple[int, str]] = {
     ("kong", "retries"): (5, _KONG_SERVICE_DOC),
+    ("istio", "retries.attempts"): (2, _ISTIO_RETRY_DOC),
 }
 
 #: Where a setting may come from when several places can set it, highest precedence first.
@@ -95,6 +144,25 @@ PRECEDENCE: dict[tuple[str, str], tuple[str, ...]] = {
     ("nginx", "proxy_*_timeout"): (
         "the location itself, then enclosing locations, then server, then http (includes are textual)",
         "nginx's default (60s)",
+    ),
+    ("istio", "route timeouts"): (
+        "the VirtualService http[] route's timeout and retries.perTryTimeout (perTryTimeout only when retries.attempts > 0)",
+        "Istio's default: no route timeout (Envoy's 15s never applies), 2 retries",
+    ),
+    ("istio", "connection pool"): (
+        "the first DestinationRule whose host names the Service: trafficPolicy.connectionPool",
+        "Istio's default (connectTimeout 10s, idleTimeout 1h)",
+    ),
+    ("traefik", "forwardingTimeouts"): (
+        "the ServersTransport a route's service names (IngressRoute services[].serversTransport, or the Service annotation "
+        "traefik.ingress.kubernetes.io/service.serverstransport); its unset fields take Traefik's defaults, not the static ones",
+        "otherwise the static serversTransport.forwardingTimeouts (default@internal)",
+        "Traefik's default (dialTimeout 30s, responseHeaderTimeout 0 = none, idleConnTimeout 90s)",
+    ),
+    ("traefik", "respondingTimeouts"): (
+        "the static configuration's entryPoints.<name>.transport.respondingTimeouts: a traefik.yml/.yaml/.toml file, else "
+        "--entryPoints.<name>.transport.respondingTimeouts.* arguments of a Traefik container (Traefik reads one source only)",
+        "Traefik's default (readTimeout 60s, writeTimeout 0 = none, idleTimeout 180s)",
     ),
 }
 

@@ -17,6 +17,7 @@ class FileKind(enum.Enum):
     YAML = "yaml"  # Kubernetes manifests and anything else in YAML; the parser looks inside
     NGINX = "nginx"  # certainly nginx: by name or by directory
     MAYBE_NGINX = "maybe-nginx"  # a .conf elsewhere: linted if it is nginx syntax, skipped quietly if not
+    TRAEFIK_STATIC = "traefik-static"  # traefik.yml/.yaml/.toml: Traefik's static configuration (or manifests named so)
     GO = "go"  # read only when a build context or declared source directory points at it
     UNKNOWN = "unknown"  # named explicitly, but of no kind timeout-lint reads
 
@@ -52,6 +53,8 @@ _COMPOSE_PATTERNS = (
     "docker-compose.*.yml",
 )
 _NGINX_SUFFIXES = ("", ".conf", ".nginx", ".vhost", ".site")
+#: the names Traefik looks for its static configuration under (/etc/traefik, $HOME/.config, the working directory)
+TRAEFIK_STATIC_NAMES = frozenset({"traefik.yml", "traefik.yaml", "traefik.toml"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,8 @@ def classify(path: str, root: str, explicit: bool = False) -> FileKind | None:
     lower = name.lower()
     if name in PROJECT_CONFIG_NAMES:
         return FileKind.PROJECT_CONFIG
+    if lower in TRAEFIK_STATIC_NAMES:
+        return FileKind.TRAEFIK_STATIC
     if lower.endswith((".yaml", ".yml")):
         if any(fnmatch.fnmatchcase(lower, pattern) for pattern in _COMPOSE_PATTERNS):
             return FileKind.COMPOSE

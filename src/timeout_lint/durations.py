@@ -18,6 +18,7 @@ __all__ = [
     "parse_go_duration",
     "parse_integer",
     "parse_nginx_time",
+    "parse_traefik_duration",
 ]
 
 
@@ -94,6 +95,19 @@ def parse_go_duration(text: str) -> float:
         total += float(m.group(1)) * _GO_UNITS[m.group(2)]
         pos = m.end()
     return sign * total
+
+
+# Traefik (traefik/paerser types/duration.go, Duration.Set): an integer (strconv.ParseInt, base 10,
+# optional sign) is seconds; anything else goes to time.ParseDuration.
+_TRAEFIK_SECONDS = re.compile(r"[+-]?\d+")
+
+
+def parse_traefik_duration(text: str) -> float:
+    """Traefik durations: bare digits are seconds (``42``), else Go syntax (``42s``, ``1m30s``)."""
+    value = text.strip()
+    if _TRAEFIK_SECONDS.fullmatch(value):
+        return float(int(value))
+    return parse_go_duration(value)
 
 
 # Worst-case declarations: 500ms, 45s, 2m, 1m30s, 1h (Go-style components, largest first).

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # each system's parser is imported only when a file of its ki
     from timeout_lint.parsers.kong import KongIngress
     from timeout_lint.parsers.kubernetes import KubernetesObjects
     from timeout_lint.parsers.nginx import Route
+    from timeout_lint.parsers.traefik import StaticConfig
 
 _KIND_LINE = re.compile(r"^\s*-?\s*kind\s*:", re.MULTILINE)
 
@@ -34,6 +35,8 @@ class Inventory:
     compose_services: list[ComposeService] = field(default_factory=list)
     #: Go servers found under each build context (absolute directory)
     go_servers: dict[str, list[GoServer]] = field(default_factory=dict)
+    #: Traefik static configurations: traefik.yml/.yaml/.toml files, then Traefik containers' arguments
+    traefik_static: list[StaticConfig] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
 
@@ -61,6 +64,26 @@ def read_kubernetes(source: SourceFile, inventory: Inventory) -> None:
     from timeout_lint.yamlnodes import read_documents
 
     read_manifests(read_documents(source, inventory.problems), inventory.kubernetes, inventory.problems)
+
+
+def _mentions_traefik(container) -> bool:
+    """Cheap test before importing the Traefik parser (which decides with is_traefik_container)."""
+    return "traefik" in (container.image or "").lower() or any("traefik" in part.lower() for part in container.command[:1])
+
+
+def read_traefik_static(source: SourceFile, inventory: Inventory) -> None:
+    """traefik.yml/.yaml/.toml: Traefik's static configuration, or Kubernetes manifests that carry the name."""
+    from timeout_lint.parsers.traefik import read_static_toml, read_static_yaml
+
+    if source.display.lower().endswith(".toml"):
+        config = read_static_toml(source, inventory.problems)
+    elif _KIND_LINE.search(source.text):
+        read_kubernetes(source, inventory)  # e.g. the Traefik Deployment itself, in a file named traefik.yaml
+        return
+    else:
+        config = read_static_yaml(source, inventory.problems)
+    if config is not None:
+        inventory.traefik_static.append(config)
 
 
 def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions) -> Inventory:
@@ -105,6 +128,8 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
             if not _KIND_LINE.search(source.text):
                 continue  # no `kind:` anywhere: not a manifest, nothing to compose
             read_kubernetes(source, inventory)
+        elif item.kind is FileKind.TRAEFIK_STATIC:
+            read_traefik_static(source, inventory)
 
     if inventory.kubernetes.custom:
         from timeout_lint.lazy import load
@@ -113,6 +138,13 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
         for kind, documents in sorted(inventory.kubernetes.custom.items()):
             parse_resource = load(CUSTOM_RESOURCES[kind])
             inventory.custom[kind] = [parse_resource(meta, doc) for meta, doc in documents]
+            for parsed in inventory.custom[kind]:  # problems found while parsing a resource travel on it
+                inventory.problems.extend(getattr(parsed, "problems", ()))
+
+    if any(_mentions_traefik(c) for w in inventory.kubernetes.workloads for c in w.containers):
+        from timeout_lint.parsers.traefik import static_from_workloads
+
+        inventory.traefik_static.extend(static_from_workloads(inventory.kubernetes.workloads, inventory.problems))
 
     if nginx_candidates:
         from timeout_lint.parsers.nginx import parse_nginx

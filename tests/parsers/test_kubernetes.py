@@ -162,3 +162,34 @@ def test_duplicate_keys_are_reported():
 def test_template_is_reported_once_not_as_yaml_errors():
     inv = read('apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Values.name }}\n  labels:\n{{ include "x" . | indent 4 }}\n')
     assert [p.rule for p in inv.problems] == ["skipped-template"]
+
+
+def test_custom_resource_keys_group_qualified_first(monkeypatch):
+    from timeout_lint.parsers import kubernetes
+
+    monkeypatch.setitem(kubernetes.CUSTOM_RESOURCES, "example.com/Gateway", "example:parse")
+    assert kubernetes.custom_resource_key("example.com/v1", "Gateway") == "example.com/Gateway"
+    assert kubernetes.custom_resource_key("other.example.org/v1", "Gateway") is None
+    assert kubernetes.custom_resource_key("configuration.konghq.com/v1", "KongIngress") == "KongIngress"
+
+
+def test_container_command_and_args_item_locations():
+    inv = read(
+        """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          command: ["/bin/server", "--port=80"]
+          args:
+            - --a=1
+            - --b
+            - "2"
+"""
+    )
+    (container,) = inv.kubernetes.workloads[0].containers
+    assert [(loc.line, loc.column) for loc in container.command_item_locations] == [(9, 21), (9, 36)]
+    assert [(loc.line, loc.column) for loc in container.args_item_locations] == [(11, 15), (12, 15), (13, 15)]

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 #: Hops between the entry and the app that a Kubernetes Service brings (sidecars):
 #: function(linker, service, workload | None) -> tuple[Hop, ...]
-SERVICE_HOPS: tuple[str, ...] = ()
+SERVICE_HOPS: tuple[str, ...] = ("timeout_lint.link.istio:sidecar_hops",)
 #: The innermost hops, the app servers, of a workload or a compose service:
 #: function(linker, owner) -> tuple[Hop, ...]
 APP_SERVER_HOPS: tuple[str, ...] = ("timeout_lint.link.golang:app_server_hops",)

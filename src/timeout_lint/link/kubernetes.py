@@ -15,12 +15,14 @@ if TYPE_CHECKING:
 CONTROLLERS = {
     "ingress-controllers.konghq.com/kong": "kong",
     "konghq.com/kong": "kong",
+    "traefik.io/ingress-controller": "traefik",
 }
 #: Class names that mean a controller when no IngressClass object in the tree says otherwise
-CLASS_NAMES = {"kong": "kong"}
+CLASS_NAMES = {"kong": "kong", "traefik": "traefik"}
 #: controller -> function(linker, ingress, service) -> tuple[Hop, ...], the hops that Ingress adds
 INGRESS_CONTROLLER_HOPS = {
     "kong": "timeout_lint.link.kong:ingress_hops",
+    "traefik": "timeout_lint.link.traefik:ingress_hops",
 }
 
 

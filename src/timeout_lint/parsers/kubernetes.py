@@ -77,6 +77,9 @@ class Container(NamedTuple):
     location: Location
     command_location: Location | None = None
     args_location: Location | None = None
+    #: where each command/args item is written, in order (for flags such as Traefik's --entryPoints.*)
+    command_item_locations: tuple[Location, ...] = ()
+    args_item_locations: tuple[Location, ...] = ()
 
 
 class Workload(NamedTuple):
@@ -197,6 +200,12 @@ def parse_service(doc: Y, meta: Meta, problems: list[Problem]) -> Service:
     return Service(meta, selector, tuple(ports), worst_case_from_entries(meta.annotations, meta.labels, problems=problems))
 
 
+def _item_locations(node: Y | None) -> tuple[Location, ...]:
+    if node is None or not node.is_seq:
+        return (node.location,) if node is not None and node.is_scalar else ()
+    return tuple(item.location for item in node.seq() if item.is_scalar)
+
+
 def _strings(node: Y | None) -> tuple[str, ...]:
     if node is None:
         return ()
@@ -229,6 +238,8 @@ def parse_workload(doc: Y, meta: Meta, problems: list[Problem]) -> Workload:
                     location=item.location,
                     command_location=command.location if command is not None else None,
                     args_location=args.location if args is not None else None,
+                    command_item_locations=_item_locations(command),
+                    args_item_locations=_item_locations(args),
                 )
             )
     selector_node = spec.get("selector", "matchLabels") if spec is not None else None
@@ -251,8 +262,17 @@ def parse_ingress_class(doc: Y, meta: Meta) -> IngressClass:
 
 #: Custom resources, by kind: "module:function"(meta, document) -> the system's parsed object.
 #: Collected here while reading, parsed by parse.parse_all, kept in Inventory.custom[kind].
+#: A key is a kind, or "group/kind" where a kind name is shared by several systems (Istio's Gateway
+#: and the Gateway API's); the group-qualified key is looked up first.
 CUSTOM_RESOURCES = {
     "KongIngress": "timeout_lint.parsers.kong:parse_kong_ingress",
+    "networking.istio.io/VirtualService": "timeout_lint.parsers.istio:parse_virtual_service",
+    "networking.istio.io/DestinationRule": "timeout_lint.parsers.istio:parse_destination_rule",
+    "networking.istio.io/Gateway": "timeout_lint.parsers.istio:parse_gateway",
+    "traefik.io/IngressRoute": "timeout_lint.parsers.traefik:parse_ingress_route",
+    "traefik.io/ServersTransport": "timeout_lint.parsers.traefik:parse_servers_transport",
+    "traefik.containo.us/IngressRoute": "timeout_lint.parsers.traefik:parse_ingress_route",
+    "traefik.containo.us/ServersTransport": "timeout_lint.parsers.traefik:parse_servers_transport",
 }
 
 
@@ -286,6 +306,14 @@ def read_manifests(documents: list[Y], out: KubernetesObjects, problems: list[Pr
             doc.report("invalid-object", f"YAML document {index} {missing}: not a Kubernetes object, skipped")
 
 
+def custom_resource_key(api_version: str, kind: str) -> str | None:
+    """The CUSTOM_RESOURCES key for an object: "group/kind" when registered, else the kind, else None."""
+    qualified = f"{api_version.partition('/')[0]}/{kind}"
+    if qualified in CUSTOM_RESOURCES:
+        return qualified
+    return kind if kind in CUSTOM_RESOURCES else None
+
+
 def read_object(doc: Y, out: KubernetesObjects, problems: list[Problem]) -> None:
     """Dispatch one object by kind; Lists are unpacked."""
     if not doc.is_map:
@@ -316,5 +344,5 @@ def read_object(doc: Y, out: KubernetesObjects, problems: list[Problem]) -> None
         out.workloads.append(parse_workload(doc, read_meta(doc, api_version, kind), problems))
     elif kind == "IngressClass":
         out.ingress_classes.append(parse_ingress_class(doc, read_meta(doc, api_version, kind)))
-    elif kind in CUSTOM_RESOURCES:
-        out.custom.setdefault(kind, []).append((read_meta(doc, api_version, kind), doc))
+    elif (key := custom_resource_key(api_version, kind)) is not None:
+        out.custom.setdefault(key, []).append((read_meta(doc, api_version, kind), doc))
