@@ -92,6 +92,11 @@ PRECEDENCE: dict[tuple[str, str], tuple[str, ...]] = {
         "(ignored from KIC 3.0; a KongIngress named on an Ingress never sets them)",
         "Kong's default (60000 ms, 5 retries)",
     ),
+    ("kong", "declarative"): (
+        "the service's own connect_timeout, read_timeout, write_timeout and retries (Kong/kong services.lua); "
+        "routes, upstreams and targets carry none",
+        "Kong's default (60000 ms, 5 retries)",
+    ),
     ("nginx", "proxy_*_timeout"): (
         "the location itself, then enclosing locations, then server, then http (includes are textual)",
         "nginx's default (60s)",

@@ -16,11 +16,14 @@ if TYPE_CHECKING:  # each system's parser is imported only when a file of its ki
     from timeout_lint.parsers.compose import ComposeService
     from timeout_lint.parsers.golang import GoServer
     from timeout_lint.parsers.kong import KongIngress
+    from timeout_lint.parsers.kong_declarative import DeclarativeConfig
     from timeout_lint.parsers.kubernetes import KubernetesObjects
     from timeout_lint.parsers.nginx import Route
 
 _TEMPLATE = re.compile(r"\{\{-?\s*[^}]*\}\}|\{%-?.*?%\}")
 _KIND_LINE = re.compile(r"^\s*-?\s*kind\s*:", re.MULTILINE)
+#: Kong declarative configuration (DB-less kong.yml, decK) has this key at the top level
+_FORMAT_VERSION_LINE = re.compile(r"^[\"']?_format_version[\"']?\s*:", re.MULTILINE)
 
 
 @dataclass
@@ -33,6 +36,8 @@ class Inventory:
     #: parsed custom resources by kind ("KongIngress": [KongIngress, ...])
     custom: dict[str, list] = field(default_factory=dict)
     compose_services: list[ComposeService] = field(default_factory=list)
+    #: Kong declarative configuration documents (DB-less kong.yml, decK files)
+    kong_declarative: list[DeclarativeConfig] = field(default_factory=list)
     #: Go servers found under each build context (absolute directory)
     go_servers: dict[str, list[GoServer]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -61,22 +66,33 @@ def _template_problem(source: SourceFile) -> Problem | None:
     if match is None:
         return None
     line = source.text.count("\n", 0, match.start()) + 1
-    return Problem(
-        "skipped-template",
-        "a Helm/Jinja template, not linted; lint its rendered output (helm template . | timeout-lint -)",
-        source.location(line, 1),
-    )
+    if source.text[match.start() - 1 : match.start()] == "$":  # decK's ${{ env "DECK_..." }}
+        message = "a decK template, not linted; lint the file `deck file render --populate-env-vars FILE -o OUT.yaml` writes"
+    else:
+        message = "a Helm/Jinja template, not linted; lint its rendered output (helm template . | timeout-lint -)"
+    return Problem("skipped-template", message, source.location(line, 1))
 
 
-def read_kubernetes(source: SourceFile, inventory: Inventory) -> None:
-    """One YAML file of manifests; a syntax error stops this file only."""
+def read_kubernetes(source: SourceFile, inventory: Inventory, declarative: bool = False) -> None:
+    """One YAML file of manifests; a syntax error stops this file only.
+
+    With ``declarative``, documents with a top-level ``_format_version`` are Kong declarative
+    configuration and go to their own parser, never to the Kubernetes reader; each document is
+    composed once either way.
+    """
     from timeout_lint.parsers.kubernetes import read_object
     from timeout_lint.yamlnodes import DocContext, Y, YamlSyntaxError, compose_all
 
     ctx = DocContext(source)
     try:
         for node in compose_all(source.text):
-            read_object(Y(node, ctx), inventory.kubernetes, ctx.problems)
+            doc = Y(node, ctx)
+            if declarative and doc.is_map and doc.get("_format_version") is not None:
+                from timeout_lint.parsers.kong_declarative import parse_declarative
+
+                inventory.kong_declarative.append(parse_declarative(doc, source))
+                continue
+            read_object(doc, inventory.kubernetes, ctx.problems)
     except YamlSyntaxError as exc:
         template = _template_problem(source)
         inventory.problems.append(template or Problem("unparsable-input", exc.message, source.location(exc.line, exc.column)))
@@ -123,9 +139,10 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
             inventory.compose_services.extend(result.services)
             inventory.problems.extend(result.problems)
         elif item.kind is FileKind.YAML:
-            if not _KIND_LINE.search(source.text):
-                continue  # no `kind:` anywhere: not a manifest, nothing to compose
-            read_kubernetes(source, inventory)
+            declarative = _FORMAT_VERSION_LINE.search(source.text) is not None
+            if not declarative and not _KIND_LINE.search(source.text):
+                continue  # no `kind:` and no `_format_version:` anywhere: nothing to compose
+            read_kubernetes(source, inventory, declarative)
 
     if inventory.kubernetes.custom:
         from timeout_lint.lazy import load
@@ -133,7 +150,8 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
 
         for kind, documents in sorted(inventory.kubernetes.custom.items()):
             parse_resource = load(CUSTOM_RESOURCES[kind])
-            inventory.custom[kind] = [parse_resource(meta, doc) for meta, doc in documents]
+            parsed = [parse_resource(meta, doc) for meta, doc in documents]
+            inventory.custom[kind] = [item for item in parsed if item is not None]  # None: another group's kind
 
     if nginx_candidates:
         from timeout_lint.parsers.nginx import parse_nginx

@@ -1,8 +1,13 @@
 """Kong Ingress Controller: the Kong hop an Ingress of class kong adds in front of a Service.
 
-Which place sets Kong's service timeouts is decided here (defaults.PRECEDENCE["kong", "timeouts"]):
-the Service's annotations (KIC 2.8+) over the KongIngress its konghq.com/override names (before KIC
-3.0) over Kong's defaults. A KongIngress named on the Ingress never sets them.
+Which place sets Kong's service timeouts is decided here. For an Ingress (defaults.PRECEDENCE["kong",
+"timeouts"]): the Service's annotations (KIC 2.8+) over the KongIngress its konghq.com/override names
+(before KIC 3.0) over Kong's defaults. A KongIngress the Ingress itself names (or, failing that, one
+with the Ingress's name) sets only route settings: it is recorded (ingress_kong_ingress) and never
+changes the Kong hop.
+
+The Service annotation konghq.com/upstream-policy names a KongUpstreamPolicy, which sets no request
+timeouts; upstream_policy_references keeps each reference with what it resolves to.
 """
 
 from __future__ import annotations
@@ -11,17 +16,20 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.defaults import DEFAULT_RETRIES, lookup
 from timeout_lint.link.core import Linker
-from timeout_lint.model import Hop, Retries, Role
+from timeout_lint.model import Hop, Location, Retries, Role
 from timeout_lint.parsers.kong import (
     ANNOTATION_FOR_FIELD,
     OVERRIDE_ANNOTATION,
+    UPSTREAM_POLICY_ANNOTATION,
     KongIngress,
     KongSettings,
+    KongUpstreamPolicy,
     annotation_settings,
 )
 
 if TYPE_CHECKING:
     from timeout_lint.config import Version
+    from timeout_lint.parse import Inventory
     from timeout_lint.parsers.kubernetes import Ingress, Meta, Service
 
 
@@ -75,8 +83,79 @@ def kong_hop(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], 
     )
 
 
+class IngressKongIngress(NamedTuple):
+    """The KongIngress KIC picks for an Ingress: its route settings apply there, its proxy block never does."""
+
+    ingress: Meta
+    name: str
+    via: str  # OVERRIDE_ANNOTATION, or SAME_NAME
+    location: Location  # the annotation, or the Ingress when it is found by name
+    kong_ingress: KongIngress | None  # None: the annotation names one that is not in the linted files
+
+
+SAME_NAME = "the Ingress's own name"
+
+
+def ingress_kong_ingress(ingress: Meta, kong_ingresses: dict[tuple[str, str], KongIngress]) -> IngressKongIngress | None:
+    """KIC's getKongIngressFromObjAnnotations: the KongIngress konghq.com/override names when it exists, else one
+    with the Ingress's own name (KIC 2.x translator; the lookup is still in 3.x for what KongIngress may still set)."""
+    entry = ingress.annotations.get(OVERRIDE_ANNOTATION)
+    named = (entry.value or "").strip() if entry is not None else ""
+    if named and (ingress.namespace, named) in kong_ingresses:
+        return IngressKongIngress(ingress, named, OVERRIDE_ANNOTATION, entry.location, kong_ingresses[(ingress.namespace, named)])
+    same = kong_ingresses.get((ingress.namespace, ingress.name))
+    if same is not None:
+        return IngressKongIngress(ingress, ingress.name, SAME_NAME, ingress.location, same)
+    if named:
+        return IngressKongIngress(ingress, named, OVERRIDE_ANNOTATION, entry.location, None)
+    return None
+
+
+def ingress_kong_ingresses(inventory: Inventory) -> list[IngressKongIngress]:
+    """For every Ingress in the tree (of any class), the KongIngress KIC would pick for it."""
+    index = kong_ingresses_by_name(inventory.kong_ingresses)
+    found = (ingress_kong_ingress(ingress.meta, index) for ingress in inventory.kubernetes.ingresses)
+    return [record for record in found if record is not None]
+
+
+class UpstreamPolicyReference(NamedTuple):
+    service: Meta
+    name: str
+    location: Location  # the annotation
+    policy: KongUpstreamPolicy | None  # None: not in the linted files (it must be in the Service's namespace)
+
+
+def upstream_policy_references(inventory: Inventory) -> list[UpstreamPolicyReference]:
+    policies = {(p.meta.namespace, p.meta.name): p for p in inventory.custom.get("KongUpstreamPolicy", [])}
+    out = []
+    for service in inventory.kubernetes.services:
+        entry = service.meta.annotations.get(UPSTREAM_POLICY_ANNOTATION)
+        if entry is None:
+            continue
+        name = (entry.value or "").strip()
+        out.append(UpstreamPolicyReference(service.meta, name, entry.location, policies.get((service.meta.namespace, name))))
+    return out
+
+
 def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None) -> tuple[Hop, ...]:
     if service is None:
         return ()
     index = linker.index("kong_ingresses", lambda: kong_ingresses_by_name(linker.inventory.kong_ingresses))
-    return (kong_hop(service.meta, index, linker.inventory.config.kong_ingress_controller),)
+    hop = kong_hop(service.meta, index, linker.inventory.config.kong_ingress_controller)
+    picked = ingress_kong_ingress(ingress.meta, index)
+    if (
+        picked is not None
+        and picked.kong_ingress is not None
+        and picked.kong_ingress.proxy is not None
+        and not picked.kong_ingress.proxy.empty
+    ):
+        ref = f"KongIngress {picked.kong_ingress.meta.namespace}/{picked.name}"
+        how = f"named by {OVERRIDE_ANNOTATION} on" if picked.via == OVERRIDE_ANNOTATION else "with the same name as"
+        hop = hop._replace(
+            notes=(
+                *hop.notes,
+                f"{ref} {how} {ingress.meta.ref} has a proxy: block, which has no effect there: Kong Ingress Controller reads "
+                f"proxy settings only from the KongIngress named on the Service",
+            )
+        )
+    return (hop,)

@@ -242,10 +242,12 @@ def parse_ingress_class(doc: Y, meta: Meta) -> IngressClass:
     return IngressClass(meta, controller, default)
 
 
-#: Custom resources, by kind: "module:function"(meta, document) -> the system's parsed object.
+#: Custom resources, by kind: "module:function"(meta, document) -> the system's parsed object, or None
+#: when the object is another API group's kind of that name (Istio also has a Gateway).
 #: Collected here while reading, parsed by parse.parse_all, kept in Inventory.custom[kind].
 CUSTOM_RESOURCES = {
     "KongIngress": "timeout_lint.parsers.kong:parse_kong_ingress",
+    "KongUpstreamPolicy": "timeout_lint.parsers.kong:parse_kong_upstream_policy",
 }
 
 
