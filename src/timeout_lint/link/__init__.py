@@ -22,6 +22,7 @@ ENTRY_LINKERS: tuple[str, ...] = (
     "timeout_lint.link.kubernetes:link_ingresses",
     "timeout_lint.link.nginx:link_routes",
     "timeout_lint.link.kong_declarative:link_declarative",
+    "timeout_lint.link.gateway_api:link_http_routes",
 )
 
 

@@ -1,10 +1,11 @@
-"""Kong Ingress Controller: the Kong hop an Ingress of class kong adds in front of a Service.
+"""Kong Ingress Controller: the Kong hop an Ingress of class kong, or an HTTPRoute on a Kong Gateway, adds.
 
 Which place sets Kong's service timeouts is decided here. For an Ingress (defaults.PRECEDENCE["kong",
 "timeouts"]): the Service's annotations (KIC 2.8+) over the KongIngress its konghq.com/override names
 (before KIC 3.0) over Kong's defaults. A KongIngress the Ingress itself names (or, failing that, one
 with the Ingress's name) sets only route settings: it is recorded (ingress_kong_ingress) and never
-changes the Kong hop.
+changes the Kong hop. For an HTTPRoute (defaults.PRECEDENCE["kong", "httproute"]): Service annotations
+over timeouts.backendRequest over KIC's 60000 ms.
 
 The Service annotation konghq.com/upstream-policy names a KongUpstreamPolicy, which sets no request
 timeouts; upstream_policy_references keeps each reference with what it resolves to.
@@ -12,14 +13,17 @@ timeouts; upstream_policy_references keeps each reference with what it resolves 
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.defaults import DEFAULT_RETRIES, lookup
 from timeout_lint.link.core import Linker
-from timeout_lint.model import Hop, Location, Retries, Role
+from timeout_lint.model import Hop, Location, Retries, Role, Timeout
 from timeout_lint.parsers.kong import (
     ANNOTATION_FOR_FIELD,
+    MAX_MS,
     OVERRIDE_ANNOTATION,
+    TIMEOUT_FIELDS,
     UPSTREAM_POLICY_ANNOTATION,
     KongIngress,
     KongSettings,
@@ -29,7 +33,9 @@ from timeout_lint.parsers.kong import (
 
 if TYPE_CHECKING:
     from timeout_lint.config import Version
+    from timeout_lint.link.gateway_api import Attachment
     from timeout_lint.parse import Inventory
+    from timeout_lint.parsers.gateway_api import BackendRef, HTTPRoute, HTTPRouteRule
     from timeout_lint.parsers.kubernetes import Ingress, Meta, Service
 
 
@@ -159,3 +165,129 @@ def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None) -> t
             )
         )
     return (hop,)
+
+
+# -- HTTPRoute on a Kong Gateway ------------------------------------------------------------------
+
+
+def _kong_service_key(route: HTTPRoute, rule: HTTPRouteRule) -> tuple:
+    """KIC getKongServiceNameByBackendRefs: rules of one namespace with the same backendRefs share a Kong service."""
+    names = []
+    for backend in rule.backend_refs:
+        name = f"{backend.namespace}.{backend.name}"
+        if backend.port is not None:
+            name += f".{backend.port}"
+        if backend.weight is not None:
+            name += f".{backend.weight}"
+        names.append(name)
+    return (route.meta.namespace, tuple(sorted(names)))
+
+
+def _kong_route_services(linker: Linker) -> dict[tuple, list[tuple[HTTPRoute, HTTPRouteRule]]]:
+    from timeout_lint.link.gateway_api import attachments
+
+    groups: dict[tuple, list[tuple[HTTPRoute, HTTPRouteRule]]] = {}
+    for route in linker.inventory.custom.get("HTTPRoute", []):
+        if not any(a.implementation == "kong" for a in attachments(linker, route)):
+            continue
+        for rule in route.rules:
+            if rule.backend_refs:
+                groups.setdefault(_kong_service_key(route, rule), []).append((route, rule))
+    return groups
+
+
+def _backend_request(shared: list[tuple[HTTPRoute, HTTPRouteRule]], notes: list[str]) -> tuple[HTTPRoute, HTTPRouteRule, int] | None:
+    """KIC applyTimeoutToServiceFromHTTPRouteRule over the rules of one Kong service: the last one whose
+    backendRequest differs from 60000 ms is written to connect/read/write_timeout."""
+    chosen = None
+    for route, rule in shared:
+        value = rule.backend_request
+        if value is None:
+            continue
+        millis = 0 if math.isinf(value.seconds) else round(value.seconds * 1000)  # 0s: KIC writes 0 ms
+        if not 1 <= millis <= MAX_MS:
+            notes.append(
+                f"timeouts.backendRequest {value.raw} of HTTPRoute {route.meta.namespace}/{route.meta.name} {route.rule_label(rule)} "
+                f"becomes {millis} ms, outside Kong's range 1..{MAX_MS} ms: Kong refuses it; Kong's default is checked instead"
+            )
+            continue
+        if millis != 60000:
+            chosen = (route, rule, millis)
+    return chosen
+
+
+def http_route_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backend: BackendRef, attachment: Attachment) -> tuple[Hop, ...]:
+    """The Kong service KIC makes for an HTTPRoute rule: annotations > timeouts.backendRequest > 60000 ms."""
+    from timeout_lint.defaults import DEFAULT_RETRIES, lookup
+
+    version = linker.inventory.config.kong_ingress_controller
+    notes = list(attachment.notes)
+    groups = linker.index("kong_httproute_services", lambda: _kong_route_services(linker))
+    shared = groups.get(_kong_service_key(route, rule), [(route, rule)])
+    chosen = _backend_request(shared, notes)
+    from_route: dict[str, Timeout] = {}
+    if chosen is not None:
+        source_route, source_rule, _millis = chosen
+        value = source_rule.backend_request
+        for field_name, kind in TIMEOUT_FIELDS.items():
+            from_route[field_name] = Timeout(kind, value.setting, value.seconds, value.raw, True, value.location)
+        if source_rule is not rule:
+            notes.append(
+                f"timeouts.backendRequest {value.raw} of HTTPRoute {source_route.meta.namespace}/{source_route.meta.name} "
+                f"{source_route.rule_label(source_rule)} applies: rules with the same backendRefs share one Kong service"
+            )
+    if rule.request is not None:
+        notes.append(f"timeouts.request {rule.request.raw} is ignored: Kong Ingress Controller uses only timeouts.backendRequest")
+
+    # Service annotations, applied after the translation in Service name order: the last one wins
+    kong_ingresses = linker.index("kong_ingresses", lambda: kong_ingresses_by_name(linker.inventory.kong_ingresses))
+    services = [linker.services.get((b.namespace, b.name)) for b in rule.backend_refs if b.kind == "Service" and b.group in ("", "core")]
+    annotated: dict[str, Timeout] = {}
+    retries = None
+    for service in sorted({s.meta.ref: s for s in services if s is not None}.values(), key=lambda s: (s.meta.name, s.meta.namespace)):
+        view = service_view(service.meta, kong_ingresses, version)
+        if not view.annotations_apply:
+            continue
+        if view.override is not None:
+            if version is not None and not version.at_least(3, 0):
+                notes.append(
+                    f"{service.meta.ref} names KongIngress {view.override.meta.name} with {OVERRIDE_ANNOTATION}: Kong Ingress "
+                    f"Controller {version.raw} then skips that Service's annotations for Gateway API routes"
+                )
+                continue
+            if version is None:
+                notes.append(
+                    f"{service.meta.ref} names a KongIngress with {OVERRIDE_ANNOTATION}: Kong Ingress Controller 2.x would skip "
+                    f"that Service's annotations for Gateway API routes (3.x applies them, as assumed here)"
+                )
+        settings = annotation_settings(service.meta.annotations)
+        annotated.update(settings.timeouts)
+        retries = settings.retries or retries
+
+    timeouts = []
+    for field_name in ("connect_timeout", "read_timeout", "write_timeout"):
+        chosen_timeout = annotated.get(field_name) or from_route.get(field_name)
+        if chosen_timeout is None:
+            chosen_timeout = lookup("kong-httproute", field_name).timeout(
+                rule.location,
+                hint=(
+                    f"set timeouts.backendRequest on {route.rule_label(rule)} of HTTPRoute {route.meta.namespace}/{route.meta.name} "
+                    f"to more than {{value}} (Kong Ingress Controller writes it to Kong's {field_name}; the Service annotation "
+                    f"{ANNOTATION_FOR_FIELD[field_name]} overrides it)"
+                ),
+            )
+        timeouts.append(chosen_timeout)
+    if retries is None:
+        count, _source = DEFAULT_RETRIES[("kong-httproute", "retries")]
+        retries = Retries(count, "retries", str(count), False, rule.location)
+    return (
+        Hop(
+            system="Kong",
+            role=Role.INGRESS,
+            name=f"Kong service for HTTPRoute {route.meta.namespace}/{route.meta.name} {route.rule_label(rule)}",
+            location=rule.location,
+            timeouts=tuple(timeouts),
+            retries=retries,
+            notes=tuple(notes),
+        ),
+    )

@@ -248,6 +248,9 @@ def parse_ingress_class(doc: Y, meta: Meta) -> IngressClass:
 CUSTOM_RESOURCES = {
     "KongIngress": "timeout_lint.parsers.kong:parse_kong_ingress",
     "KongUpstreamPolicy": "timeout_lint.parsers.kong:parse_kong_upstream_policy",
+    "GatewayClass": "timeout_lint.parsers.gateway_api:parse_gateway_class",
+    "Gateway": "timeout_lint.parsers.gateway_api:parse_gateway",
+    "HTTPRoute": "timeout_lint.parsers.gateway_api:parse_http_route",
 }
 
 
