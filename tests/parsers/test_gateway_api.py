@@ -333,3 +333,37 @@ def test_backends_other_kinds_other_namespaces_and_zero_weights(tree):
         ("multicluster.x-k8s.io/ServiceImport web/imported (a backend kind timeout-lint does not model)", False),
         ("shop/export-api", True),
     ]
+
+
+def test_odd_shapes_do_not_break_the_reader(tree):
+    report = tree(
+        {
+            "route.yaml": """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: odd, namespace: shop}
+            spec:
+              parentRefs: "kong"
+              rules:
+                - timeouts: [10s]
+                  backendRefs: {name: x}
+                - timeouts: {request: {seconds: 10}, backendRequest: 10}
+                  backendRefs: ["x", {port: 80}, {name: y, port: http, weight: "5"}]
+                - "just a string"
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: empty}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: g}
+            spec: [1, 2]
+            """
+        }
+    )
+    (path,) = report.paths
+    assert path.entry == "HTTPRoute shop/odd rule 1" and path.app.name.startswith("Service shop/y")
+    (hop,) = path.hops
+    assert 'timeouts.request "" is a mapping where a duration belongs; the API server refuses this HTTPRoute' in hop.notes
+    assert any('timeouts.backendRequest "10" has no unit' in note for note in hop.notes)

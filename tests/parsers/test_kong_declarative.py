@@ -200,6 +200,29 @@ def test_url_shorthand(tree, url, app):
     assert path.app.name == app
 
 
+def test_odd_shapes_do_not_break_the_reader(tree):
+    paths, report = kong_paths(
+        tree,
+        """
+        _format_version: "3.0"
+        services:
+          - name: bad-url
+            url: "http://[::1"
+            routes: [{name: bad-url, paths: [/a]}]
+          - just a string
+          - name: list-port
+            host: export-api
+            port: [80]
+            routes: {name: not-a-list}
+        routes: {name: not-a-list}
+        upstreams: [{name: u, targets: [{target: 8080}, {weight: 5}, "x"]}]
+        """,
+    )
+    (path,) = paths
+    assert not path.app.resolved and "no host" in path.app.name
+    assert [f.code for f in report.findings] == []
+
+
 def test_top_level_routes_name_their_service_by_name_or_id(tree):
     paths, _ = kong_paths(
         tree,

@@ -120,7 +120,10 @@ def _strings(node: Y | None) -> tuple[str, ...]:
 
 def _split_url(url: str) -> tuple[str, str | None, int]:
     """Kong's ``url`` shorthand (services.lua): protocol, host, and the port it implies."""
-    parts = urlsplit(url if "://" in url else f"//{url}")
+    try:
+        parts = urlsplit(url if "://" in url else f"//{url}")
+    except ValueError:  # "http://[::1": Kong's own parser refuses it as well
+        return DEFAULT_PROTOCOL, None, DEFAULT_PORT
     try:
         port = parts.port
     except ValueError:
