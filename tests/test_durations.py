@@ -7,6 +7,7 @@ from timeout_lint.durations import (
     format_in_unit,
     format_seconds,
     parse_declared,
+    parse_gateway_duration,
     parse_go_duration,
     parse_integer,
     parse_nginx_time,
@@ -52,6 +53,40 @@ def test_go_duration(text, seconds):
 def test_go_duration_needs_units(text):
     with pytest.raises(DurationError):
         parse_go_duration(text)
+
+
+@pytest.mark.parametrize(
+    "text, seconds",
+    [("10s", 10), ("1m30s", 90), ("1s500ms", 1.5), ("1ms", 0.001), ("99999h", 99999 * 3600), ("1h1h", 7200), ("1h2m3s4ms", 3723.004)],
+)
+def test_gateway_duration(text, seconds):
+    assert parse_gateway_duration(text) == pytest.approx(seconds)
+
+
+def test_gateway_duration_zero_means_no_limit():
+    assert parse_gateway_duration("0s") == math.inf
+    assert parse_gateway_duration("0ms") == math.inf
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("30", "has no unit"),
+        ("0", "has no unit"),  # the pattern needs a unit even for zero
+        ("1.5s", "whole numbers only"),
+        ("120000ms", "at most 5 digits"),
+        ("-1s", "no sign"),
+        ("1d", "not a Gateway API duration"),
+        ("1s1s1s1s1s", "not a Gateway API duration"),  # five components
+        (" 1s", "not a Gateway API duration"),
+        ("1s\n", "not a Gateway API duration"),
+        ("1us", "not a Gateway API duration"),
+        ("", "not a Gateway API duration"),
+    ],
+)
+def test_gateway_duration_rejects_what_the_api_server_rejects(text, reason):
+    with pytest.raises(DurationError, match=reason):
+        parse_gateway_duration(text)
 
 
 @pytest.mark.parametrize("text, seconds", [("500ms", 0.5), ("45s", 45), ("2m", 120), ("1m30s", 90), ("1h", 3600)])

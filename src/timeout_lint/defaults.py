@@ -43,6 +43,15 @@ class PlatformDefault:
 
 _NGINX_PROXY_DOC = "https://nginx.org/en/docs/http/ngx_http_proxy_module.html (src/http/modules/ngx_http_proxy_module.c merge: 60000 ms)"
 _KONG_SERVICE_DOC = "Kong/kong kong/db/schema/entities/services.lua (connect/read/write_timeout default 60000, retries 5)"
+_KIC_HTTPROUTE_DOC = (
+    "Kong/kubernetes-ingress-controller internal/dataplane/translator/subtranslator/httproute.go: the Kong service of an "
+    "HTTPRoute rule starts at DefaultServiceTimeout 60000 ms and DefaultRetries 5; timeouts.backendRequest replaces "
+    "connect/read/write_timeout"
+)
+_ISTIO_HTTPROUTE_DOC = (
+    "istio/istio pilot/pkg/config/kube/gateway/conversion.go (no timeouts: no VirtualService timeout) and "
+    "pilot/pkg/networking/core/route/route.go (no timeout: Envoy route timeout 0, disabled)"
+)
 
 
 def _nginx(prefix: str, doc: str) -> list[PlatformDefault]:
@@ -78,6 +87,12 @@ _TABLE: list[PlatformDefault] = [
     PlatformDefault("kong", "connect_timeout", 60.0, "60000", "ms", Kind.CONNECT, _KONG_SERVICE_DOC, "2026-06"),
     PlatformDefault("kong", "write_timeout", 60.0, "60000", "ms", Kind.SEND, _KONG_SERVICE_DOC, "2026-06"),
     PlatformDefault("kong", "read_timeout", 60.0, "60000", "ms", Kind.IDLE, _KONG_SERVICE_DOC, "2026-06"),
+    # An HTTPRoute on Kong: the same 60000 ms, written as the timeouts.backendRequest that would replace it
+    PlatformDefault("kong-httproute", "connect_timeout", 60.0, "60s", None, Kind.CONNECT, _KIC_HTTPROUTE_DOC, "2026-06"),
+    PlatformDefault("kong-httproute", "write_timeout", 60.0, "60s", None, Kind.SEND, _KIC_HTTPROUTE_DOC, "2026-06"),
+    PlatformDefault("kong-httproute", "read_timeout", 60.0, "60s", None, Kind.IDLE, _KIC_HTTPROUTE_DOC, "2026-06"),
+    # An HTTPRoute on Istio with neither timeout: no route timeout at all
+    PlatformDefault("istio-httproute", "timeouts.request", math.inf, "0s", None, Kind.TOTAL, _ISTIO_HTTPROUTE_DOC, "2026-06"),
     # Go's zero http.Server has no timeouts at all (golang/go src/net/http/server.go, Server struct)
     PlatformDefault(
         "go",
@@ -130,6 +145,7 @@ DEFAULTS: dict[tuple[str, str], PlatformDefault] = {(d.system, d.setting): d for
 DEFAULT_RETRIES: dict[tuple[str, str], tuple[int, str]] = {
     ("kong", "retries"): (5, _KONG_SERVICE_DOC),
     ("istio", "retries.attempts"): (2, _ISTIO_RETRY_DOC),
+    ("kong-httproute", "retries"): (5, _KIC_HTTPROUTE_DOC),
 }
 
 #: Where a setting may come from when several places can set it, highest precedence first.
@@ -140,6 +156,31 @@ PRECEDENCE: dict[tuple[str, str], tuple[str, ...]] = {
         "KongIngress proxy.{connect,read,write}_timeout / retries named by konghq.com/override on the Service "
         "(ignored from KIC 3.0; a KongIngress named on an Ingress never sets them)",
         "Kong's default (60000 ms, 5 retries)",
+    ),
+    ("kong", "declarative"): (
+        "the service's own connect_timeout, read_timeout, write_timeout and retries (Kong/kong services.lua); "
+        "routes, upstreams and targets carry none",
+        "Kong's default (60000 ms, 5 retries)",
+    ),
+    ("kong", "httproute"): (
+        "Service annotations konghq.com/{connect,read,write}-timeout and konghq.com/retries of every Service the rule's "
+        "backendRefs name, in Service name order, the last one winning (KIC kongstate/service.go override(), applied "
+        "after the HTTPRoute translation)",
+        "timeouts.backendRequest of the last rule in the namespace with the same backendRefs (they share one Kong service), "
+        "written to connect_timeout, read_timeout and write_timeout alike (KIC subtranslator/httproute.go "
+        "applyTimeoutToServiceFromHTTPRouteRule); timeouts.request is ignored; a KongIngress never applies",
+        "KIC's default for HTTPRoute services (60000 ms, 5 retries)",
+    ),
+    ("istio", "httproute"): (
+        "timeouts.backendRequest: the per-try timeout when the rule has a retry block, otherwise it replaces the route timeout "
+        "(istio/istio pilot/pkg/config/kube/gateway/conversion.go)",
+        "timeouts.request: the route timeout (total, retries included); 0s sets none",
+        "no route timeout (Istio disables Envoy's 15s default)",
+    ),
+    ("gateway-api", "httproute"): (
+        "timeouts.request: the whole request at the gateway (total); timeouts.backendRequest: each try to a backend (total), "
+        "no longer than request (gateway-api apis/v1/httproute_types.go, GEP-1742)",
+        "unset: implementation-specific; timeout-lint assumes no default for implementations it does not model",
     ),
     ("nginx", "proxy_*_timeout"): (
         "the location itself, then enclosing locations, then server, then http (includes are textual)",

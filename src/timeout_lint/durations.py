@@ -15,6 +15,7 @@ __all__ = [
     "format_in_unit",
     "format_seconds",
     "parse_declared",
+    "parse_gateway_duration",
     "parse_go_duration",
     "parse_integer",
     "parse_nginx_time",
@@ -108,6 +109,31 @@ def parse_traefik_duration(text: str) -> float:
     if _TRAEFIK_SECONDS.fullmatch(value):
         return float(int(value))
     return parse_go_duration(value)
+
+
+# Gateway API Duration (GEP-2257, gateway-api apis/v1/shared_types.go): 1 to 4 components of 1 to 5
+# digits, each with the unit h, m, s or ms; no sign, no decimals, no spaces. Read like Go's
+# time.ParseDuration, so components may repeat and come in any order; the API server rejects the rest.
+_GATEWAY_DURATION = re.compile(r"^([0-9]{1,5}(h|m|s|ms)){1,4}$")
+
+
+def parse_gateway_duration(text: str) -> float:
+    """A Gateway API duration (``10s``, ``1m30s``, ``1s500ms``); zero (``0s``) means no limit (``math.inf``)."""
+    if _GATEWAY_DURATION.fullmatch(text):  # fullmatch: "$" alone would let a trailing newline through
+        seconds = parse_go_duration(text)
+        return math.inf if seconds == 0 else seconds
+    value = text.strip()
+    if re.fullmatch(r"\d+", value):
+        reason = f'has no unit: write "{value}s" or "{value}ms"'
+    elif re.search(r"\d\.\d", value):
+        reason = "takes whole numbers only: write 1s500ms, not 1.5s"
+    elif re.search(r"\d{6,}", value):
+        reason = "allows at most 5 digits per component: write 2m, not 120000ms"
+    elif value.startswith(("+", "-")):
+        reason = "takes no sign"
+    else:
+        reason = "is not a Gateway API duration: 1 to 4 parts of up to 5 digits with h, m, s or ms, such as 30s or 1m30s"
+    raise DurationError(f'"{text}" {reason}')
 
 
 # Worst-case declarations: 500ms, 45s, 2m, 1m30s, 1h (Go-style components, largest first).

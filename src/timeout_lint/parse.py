@@ -16,11 +16,14 @@ if TYPE_CHECKING:  # each system's parser is imported only when a file of its ki
     from timeout_lint.parsers.compose import ComposeService
     from timeout_lint.parsers.golang import GoServer
     from timeout_lint.parsers.kong import KongIngress
+    from timeout_lint.parsers.kong_declarative import DeclarativeConfig
     from timeout_lint.parsers.kubernetes import KubernetesObjects
     from timeout_lint.parsers.nginx import Route
     from timeout_lint.parsers.traefik import StaticConfig
 
 _KIND_LINE = re.compile(r"^\s*-?\s*kind\s*:", re.MULTILINE)
+#: Kong declarative configuration (DB-less kong.yml, decK) has this key at the top level
+_FORMAT_VERSION_LINE = re.compile(r"^[\"']?_format_version[\"']?\s*:", re.MULTILINE)
 
 
 @dataclass
@@ -33,6 +36,8 @@ class Inventory:
     #: parsed custom resources by kind ("KongIngress": [KongIngress, ...])
     custom: dict[str, list] = field(default_factory=dict)
     compose_services: list[ComposeService] = field(default_factory=list)
+    #: Kong declarative configuration documents (DB-less kong.yml, decK files)
+    kong_declarative: list[DeclarativeConfig] = field(default_factory=list)
     #: Go servers found under each build context (absolute directory)
     go_servers: dict[str, list[GoServer]] = field(default_factory=dict)
     #: Traefik static configurations: traefik.yml/.yaml/.toml files, then Traefik containers' arguments
@@ -58,12 +63,28 @@ def _kubernetes_objects():
     return KubernetesObjects()
 
 
-def read_kubernetes(source: SourceFile, inventory: Inventory) -> None:
-    """One YAML file of manifests; a problem in one document stops that document only."""
+def read_kubernetes(source: SourceFile, inventory: Inventory, declarative: bool = False) -> None:
+    """One YAML file of manifests; a problem in one document stops that document only.
+
+    With ``declarative``, documents with a top-level ``_format_version`` are Kong declarative
+    configuration and go to their own parser, never to the Kubernetes reader; each document is
+    composed once either way.
+    """
     from timeout_lint.parsers.kubernetes import read_manifests
     from timeout_lint.yamlnodes import read_documents
 
-    read_manifests(read_documents(source, inventory.problems), inventory.kubernetes, inventory.problems)
+    documents = read_documents(source, inventory.problems)
+    if declarative:
+        from timeout_lint.parsers.kong_declarative import parse_declarative
+
+        manifests = []
+        for doc in documents:
+            if doc.is_map and doc.get("_format_version") is not None:
+                inventory.kong_declarative.append(parse_declarative(doc, source))
+            else:
+                manifests.append(doc)
+        documents = manifests
+    read_manifests(documents, inventory.kubernetes, inventory.problems)
 
 
 def _mentions_traefik(container) -> bool:
@@ -125,9 +146,10 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
             inventory.compose_services.extend(result.services)
             inventory.problems.extend(result.problems)
         elif item.kind is FileKind.YAML:
-            if not _KIND_LINE.search(source.text):
-                continue  # no `kind:` anywhere: not a manifest, nothing to compose
-            read_kubernetes(source, inventory)
+            declarative = _FORMAT_VERSION_LINE.search(source.text) is not None
+            if not declarative and not _KIND_LINE.search(source.text):
+                continue  # no `kind:` and no `_format_version:` anywhere: nothing to compose
+            read_kubernetes(source, inventory, declarative)
         elif item.kind is FileKind.TRAEFIK_STATIC:
             read_traefik_static(source, inventory)
 
@@ -137,9 +159,10 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
 
         for kind, documents in sorted(inventory.kubernetes.custom.items()):
             parse_resource = load(CUSTOM_RESOURCES[kind])
-            inventory.custom[kind] = [parse_resource(meta, doc) for meta, doc in documents]
-            for parsed in inventory.custom[kind]:  # problems found while parsing a resource travel on it
-                inventory.problems.extend(getattr(parsed, "problems", ()))
+            parsed = [parse_resource(meta, doc) for meta, doc in documents]
+            inventory.custom[kind] = [item for item in parsed if item is not None]  # None: another group's kind
+            for item in inventory.custom[kind]:  # problems found while parsing a resource travel on it
+                inventory.problems.extend(getattr(item, "problems", ()))
 
     if any(_mentions_traefik(c) for w in inventory.kubernetes.workloads for c in w.containers):
         from timeout_lint.parsers.traefik import static_from_workloads

@@ -342,11 +342,11 @@ def template_problem(source: SourceFile) -> Problem | None:
     if match is None:
         return None
     line = source.text.count("\n", 0, match.start()) + 1
-    return Problem(
-        "skipped-template",
-        "a Helm/Jinja template, not linted; lint its rendered output (helm template . | timeout-lint -)",
-        source.location(line, 1),
-    )
+    if source.text[match.start() - 1 : match.start()] == "$":  # decK's ${{ env "DECK_..." }}
+        message = "a decK template, not linted; lint the file `deck file render --populate-env-vars FILE -o OUT.yaml` writes"
+    else:
+        message = "a Helm/Jinja template, not linted; lint its rendered output (helm template . | timeout-lint -)"
+    return Problem("skipped-template", message, source.location(line, 1))
 
 
 def read_documents(source: SourceFile, problems: list[Problem]) -> list:

@@ -23,6 +23,8 @@ ENTRY_LINKERS: tuple[str, ...] = (
     "timeout_lint.link.nginx:link_routes",
     "timeout_lint.link.istio:link_virtual_services",
     "timeout_lint.link.traefik:link_ingress_routes",
+    "timeout_lint.link.kong_declarative:link_declarative",
+    "timeout_lint.link.gateway_api:link_http_routes",
 )
 
 

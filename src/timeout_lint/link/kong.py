@@ -1,27 +1,41 @@
-"""Kong Ingress Controller: the Kong hop an Ingress of class kong adds in front of a Service.
+"""Kong Ingress Controller: the Kong hop an Ingress of class kong, or an HTTPRoute on a Kong Gateway, adds.
 
-Which place sets Kong's service timeouts is decided here (defaults.PRECEDENCE["kong", "timeouts"]):
-the Service's annotations (KIC 2.8+) over the KongIngress its konghq.com/override names (before KIC
-3.0) over Kong's defaults. A KongIngress named on the Ingress never sets them.
+Which place sets Kong's service timeouts is decided here. For an Ingress (defaults.PRECEDENCE["kong",
+"timeouts"]): the Service's annotations (KIC 2.8+) over the KongIngress its konghq.com/override names
+(before KIC 3.0) over Kong's defaults. A KongIngress the Ingress itself names (or, failing that, one
+with the Ingress's name) sets only route settings: it is recorded (ingress_kong_ingress) and never
+changes the Kong hop. For an HTTPRoute (defaults.PRECEDENCE["kong", "httproute"]): Service annotations
+over timeouts.backendRequest over KIC's 60000 ms.
+
+The Service annotation konghq.com/upstream-policy names a KongUpstreamPolicy, which sets no request
+timeouts; upstream_policy_references keeps each reference with what it resolves to.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.defaults import DEFAULT_RETRIES, lookup
 from timeout_lint.link.core import Linker
-from timeout_lint.model import Hop, Retries, Role
+from timeout_lint.model import Hop, Location, Retries, Role, Timeout
 from timeout_lint.parsers.kong import (
     ANNOTATION_FOR_FIELD,
+    MAX_MS,
     OVERRIDE_ANNOTATION,
+    TIMEOUT_FIELDS,
+    UPSTREAM_POLICY_ANNOTATION,
     KongIngress,
     KongSettings,
+    KongUpstreamPolicy,
     annotation_settings,
 )
 
 if TYPE_CHECKING:
     from timeout_lint.config import Version
+    from timeout_lint.link.gateway_api import Attachment
+    from timeout_lint.parse import Inventory
+    from timeout_lint.parsers.gateway_api import BackendRef, HTTPRoute, HTTPRouteRule
     from timeout_lint.parsers.kubernetes import Ingress, Meta, Service
 
 
@@ -75,8 +89,206 @@ def kong_hop(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], 
     )
 
 
+class IngressKongIngress(NamedTuple):
+    """The KongIngress KIC picks for an Ingress: its route settings apply there, its proxy block never does."""
+
+    ingress: Meta
+    name: str
+    via: str  # OVERRIDE_ANNOTATION, or SAME_NAME
+    location: Location  # the annotation, or the Ingress when it is found by name
+    kong_ingress: KongIngress | None  # None: the annotation names one that is not in the linted files
+
+
+SAME_NAME = "the Ingress's own name"
+
+
+def ingress_kong_ingress(ingress: Meta, kong_ingresses: dict[tuple[str, str], KongIngress]) -> IngressKongIngress | None:
+    """KIC's getKongIngressFromObjAnnotations: the KongIngress konghq.com/override names when it exists, else one
+    with the Ingress's own name (KIC 2.x translator; the lookup is still in 3.x for what KongIngress may still set)."""
+    entry = ingress.annotations.get(OVERRIDE_ANNOTATION)
+    named = (entry.value or "").strip() if entry is not None else ""
+    if named and (ingress.namespace, named) in kong_ingresses:
+        return IngressKongIngress(ingress, named, OVERRIDE_ANNOTATION, entry.location, kong_ingresses[(ingress.namespace, named)])
+    same = kong_ingresses.get((ingress.namespace, ingress.name))
+    if same is not None:
+        return IngressKongIngress(ingress, ingress.name, SAME_NAME, ingress.location, same)
+    if named:
+        return IngressKongIngress(ingress, named, OVERRIDE_ANNOTATION, entry.location, None)
+    return None
+
+
+def ingress_kong_ingresses(inventory: Inventory) -> list[IngressKongIngress]:
+    """For every Ingress in the tree (of any class), the KongIngress KIC would pick for it."""
+    index = kong_ingresses_by_name(inventory.kong_ingresses)
+    found = (ingress_kong_ingress(ingress.meta, index) for ingress in inventory.kubernetes.ingresses)
+    return [record for record in found if record is not None]
+
+
+class UpstreamPolicyReference(NamedTuple):
+    service: Meta
+    name: str
+    location: Location  # the annotation
+    policy: KongUpstreamPolicy | None  # None: not in the linted files (it must be in the Service's namespace)
+
+
+def upstream_policy_references(inventory: Inventory) -> list[UpstreamPolicyReference]:
+    policies = {(p.meta.namespace, p.meta.name): p for p in inventory.custom.get("KongUpstreamPolicy", [])}
+    out = []
+    for service in inventory.kubernetes.services:
+        entry = service.meta.annotations.get(UPSTREAM_POLICY_ANNOTATION)
+        if entry is None:
+            continue
+        name = (entry.value or "").strip()
+        out.append(UpstreamPolicyReference(service.meta, name, entry.location, policies.get((service.meta.namespace, name))))
+    return out
+
+
 def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None) -> tuple[Hop, ...]:
     if service is None:
         return ()
     index = linker.index("kong_ingresses", lambda: kong_ingresses_by_name(linker.inventory.kong_ingresses))
-    return (kong_hop(service.meta, index, linker.inventory.config.kong_ingress_controller),)
+    hop = kong_hop(service.meta, index, linker.inventory.config.kong_ingress_controller)
+    picked = ingress_kong_ingress(ingress.meta, index)
+    if (
+        picked is not None
+        and picked.kong_ingress is not None
+        and picked.kong_ingress.proxy is not None
+        and not picked.kong_ingress.proxy.empty
+    ):
+        ref = f"KongIngress {picked.kong_ingress.meta.namespace}/{picked.name}"
+        how = f"named by {OVERRIDE_ANNOTATION} on" if picked.via == OVERRIDE_ANNOTATION else "with the same name as"
+        hop = hop._replace(
+            notes=(
+                *hop.notes,
+                f"{ref} {how} {ingress.meta.ref} has a proxy: block, which has no effect there: Kong Ingress Controller reads "
+                f"proxy settings only from the KongIngress named on the Service",
+            )
+        )
+    return (hop,)
+
+
+# -- HTTPRoute on a Kong Gateway ------------------------------------------------------------------
+
+
+def _kong_service_key(route: HTTPRoute, rule: HTTPRouteRule) -> tuple:
+    """KIC getKongServiceNameByBackendRefs: rules of one namespace with the same backendRefs share a Kong service."""
+    names = []
+    for backend in rule.backend_refs:
+        name = f"{backend.namespace}.{backend.name}"
+        if backend.port is not None:
+            name += f".{backend.port}"
+        if backend.weight is not None:
+            name += f".{backend.weight}"
+        names.append(name)
+    return (route.meta.namespace, tuple(sorted(names)))
+
+
+def _kong_route_services(linker: Linker) -> dict[tuple, list[tuple[HTTPRoute, HTTPRouteRule]]]:
+    from timeout_lint.link.gateway_api import attachments
+    from timeout_lint.parsers.gateway_api import HTTP_ROUTES
+
+    groups: dict[tuple, list[tuple[HTTPRoute, HTTPRouteRule]]] = {}
+    for route in linker.inventory.custom.get(HTTP_ROUTES, []):
+        if not any(a.implementation == "kong" for a in attachments(linker, route)):
+            continue
+        for rule in route.rules:
+            if rule.backend_refs:
+                groups.setdefault(_kong_service_key(route, rule), []).append((route, rule))
+    return groups
+
+
+def _backend_request(shared: list[tuple[HTTPRoute, HTTPRouteRule]], notes: list[str]) -> tuple[HTTPRoute, HTTPRouteRule, int] | None:
+    """KIC applyTimeoutToServiceFromHTTPRouteRule over the rules of one Kong service: the last one whose
+    backendRequest differs from 60000 ms is written to connect/read/write_timeout."""
+    chosen = None
+    for route, rule in shared:
+        value = rule.backend_request
+        if value is None:
+            continue
+        millis = 0 if math.isinf(value.seconds) else round(value.seconds * 1000)  # 0s: KIC writes 0 ms
+        if not 1 <= millis <= MAX_MS:
+            notes.append(
+                f"timeouts.backendRequest {value.raw} of HTTPRoute {route.meta.namespace}/{route.meta.name} {route.rule_label(rule)} "
+                f"becomes {millis} ms, outside Kong's range 1..{MAX_MS} ms: Kong refuses it; Kong's default is checked instead"
+            )
+            continue
+        if millis != 60000:
+            chosen = (route, rule, millis)
+    return chosen
+
+
+def http_route_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backend: BackendRef, attachment: Attachment) -> tuple[Hop, ...]:
+    """The Kong service KIC makes for an HTTPRoute rule: annotations > timeouts.backendRequest > 60000 ms."""
+    from timeout_lint.defaults import DEFAULT_RETRIES, lookup
+
+    version = linker.inventory.config.kong_ingress_controller
+    notes = list(attachment.notes)
+    groups = linker.index("kong_httproute_services", lambda: _kong_route_services(linker))
+    shared = groups.get(_kong_service_key(route, rule), [(route, rule)])
+    chosen = _backend_request(shared, notes)
+    from_route: dict[str, Timeout] = {}
+    if chosen is not None:
+        source_route, source_rule, _millis = chosen
+        value = source_rule.backend_request
+        for field_name, kind in TIMEOUT_FIELDS.items():
+            from_route[field_name] = Timeout(kind, value.setting, value.seconds, value.raw, True, value.location)
+        if source_rule is not rule:
+            notes.append(
+                f"timeouts.backendRequest {value.raw} of HTTPRoute {source_route.meta.namespace}/{source_route.meta.name} "
+                f"{source_route.rule_label(source_rule)} applies: rules with the same backendRefs share one Kong service"
+            )
+    if rule.request is not None:
+        notes.append(f"timeouts.request {rule.request.raw} is ignored: Kong Ingress Controller uses only timeouts.backendRequest")
+
+    # Service annotations, applied after the translation in Service name order: the last one wins
+    kong_ingresses = linker.index("kong_ingresses", lambda: kong_ingresses_by_name(linker.inventory.kong_ingresses))
+    services = [linker.services.get((b.namespace, b.name)) for b in rule.backend_refs if b.kind == "Service" and b.group in ("", "core")]
+    annotated: dict[str, Timeout] = {}
+    retries = None
+    for service in sorted({s.meta.ref: s for s in services if s is not None}.values(), key=lambda s: (s.meta.name, s.meta.namespace)):
+        view = service_view(service.meta, kong_ingresses, version)
+        if not view.annotations_apply:
+            continue
+        if view.override is not None:
+            if version is not None and not version.at_least(3, 0):
+                notes.append(
+                    f"{service.meta.ref} names KongIngress {view.override.meta.name} with {OVERRIDE_ANNOTATION}: Kong Ingress "
+                    f"Controller {version.raw} then skips that Service's annotations for Gateway API routes"
+                )
+                continue
+            if version is None:
+                notes.append(
+                    f"{service.meta.ref} names a KongIngress with {OVERRIDE_ANNOTATION}: Kong Ingress Controller 2.x would skip "
+                    f"that Service's annotations for Gateway API routes (3.x applies them, as assumed here)"
+                )
+        settings = annotation_settings(service.meta.annotations)
+        annotated.update(settings.timeouts)
+        retries = settings.retries or retries
+
+    timeouts = []
+    for field_name in ("connect_timeout", "read_timeout", "write_timeout"):
+        chosen_timeout = annotated.get(field_name) or from_route.get(field_name)
+        if chosen_timeout is None:
+            chosen_timeout = lookup("kong-httproute", field_name).timeout(
+                rule.location,
+                hint=(
+                    f"set timeouts.backendRequest on {route.rule_label(rule)} of HTTPRoute {route.meta.namespace}/{route.meta.name} "
+                    f"to more than {{value}} (Kong Ingress Controller writes it to Kong's {field_name}; the Service annotation "
+                    f"{ANNOTATION_FOR_FIELD[field_name]} overrides it)"
+                ),
+            )
+        timeouts.append(chosen_timeout)
+    if retries is None:
+        count, _source = DEFAULT_RETRIES[("kong-httproute", "retries")]
+        retries = Retries(count, "retries", str(count), False, rule.location)
+    return (
+        Hop(
+            system="Kong",
+            role=Role.INGRESS,
+            name=f"Kong service for HTTPRoute {route.meta.namespace}/{route.meta.name} {route.rule_label(rule)}",
+            location=rule.location,
+            timeouts=tuple(timeouts),
+            retries=retries,
+            notes=tuple(notes),
+        ),
+    )

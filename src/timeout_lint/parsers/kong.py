@@ -1,8 +1,14 @@
-"""Kong through the Kong Ingress Controller: Service annotations and KongIngress ``proxy:`` blocks.
+"""Kong through the Kong Ingress Controller: Service annotations, KongIngress ``proxy:`` blocks, KongUpstreamPolicy.
 
 Kong's service timeouts are integer milliseconds (connect_timeout, read_timeout, write_timeout;
 default 60000) and ``retries`` (default 5). read_timeout is idle between two reads, so its first gap is
 the app's time to first byte. Which place wins is the table in defaults.PRECEDENCE.
+
+KongUpstreamPolicy (``configuration.konghq.com/v1beta1``, attached with the Service annotation
+``konghq.com/upstream-policy``) sets a Kong Upstream's load balancing and health checks only: its
+spec has ``algorithm``, ``slots``, ``hashOn``, ``hashOnFallback`` and ``healthchecks``, whose one
+``timeout`` is the active probe's (seconds), never a request's (Kong/kubernetes-ingress-controller
+pkg/apis/configuration/v1beta1/kongupstreampolicy_types.go). It is read so that the reference resolves.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from timeout_lint.parsers.kubernetes import Meta
 from timeout_lint.yamlnodes import Y
 
 OVERRIDE_ANNOTATION = "konghq.com/override"
+UPSTREAM_POLICY_ANNOTATION = "konghq.com/upstream-policy"
 RETRIES_ANNOTATION = "konghq.com/retries"
 #: annotation -> (Kong field, kind)
 TIMEOUT_ANNOTATIONS = {
@@ -29,7 +36,7 @@ MAX_MS = 2147483646  # Kong's schema: 1 .. 2^31-2
 
 
 class DroppedValue(NamedTuple):
-    """A value Kong (or KIC) silently ignores, leaving the default in place."""
+    """A value Kong (or KIC) ignores or rejects; timeout-lint checks the default in its place."""
 
     setting: str
     raw: str
@@ -106,6 +113,53 @@ def _number_text(node: Y) -> str:
     return str(value) if value is not None and not isinstance(value, bool) else (node.text or "")
 
 
+#: decK replaces ``${{ env "DECK_NAME" }}`` with an environment variable's value when it syncs
+ENV_TEMPLATE = "${{"
+
+
+class ServiceFields(NamedTuple):
+    """Kong service fields written as YAML (a KongIngress ``proxy:`` block, a decK service)."""
+
+    settings: KongSettings
+    #: fields whose value decK takes from the environment at sync time: unknown here, not checked
+    from_environment: tuple[str, ...] = ()
+
+
+def service_fields(block: Y, prefix: str, string_reason: str) -> ServiceFields:
+    """connect/read/write_timeout and retries of one mapping; ``prefix`` names them (``proxy.``).
+
+    A null value leaves the field unset. A string where an integer belongs is dropped with
+    ``string_reason``, so are values outside Kong's ranges; Kong's default then applies.
+    """
+    timeouts: dict[str, Timeout] = {}
+    dropped: list[DroppedValue] = []
+    from_environment: list[str] = []
+    retries = None
+    for key, value, key_location in block.items():
+        if key not in TIMEOUT_FIELDS and key != "retries":
+            continue
+        setting = f"{prefix}{key}"
+        if value.is_scalar and value.text is None:
+            continue  # null: the default applies
+        if not value.is_scalar:
+            value.report("invalid-object", f"{setting} must be an integer, not a {value.shape}; ignored")
+            continue
+        if value.is_scalar and ENV_TEMPLATE in (value.text or ""):
+            from_environment.append(setting)
+            continue
+        if value.is_scalar and value.quoted:
+            dropped.append(DroppedValue(setting, value.text or "", string_reason, key_location))
+            continue
+        if key == "retries":
+            retries = _retries(setting, _number_text(value), key_location, dropped)
+            continue
+        comment = value.ctx.source.comment_at(value.line)
+        timeout = _milliseconds(setting, _number_text(value), key_location, TIMEOUT_FIELDS[key], dropped, comment)
+        if timeout is not None:
+            timeouts[key] = timeout
+    return ServiceFields(KongSettings(timeouts, retries, tuple(dropped)), tuple(from_environment))
+
+
 def parse_kong_ingress(meta: Meta, doc: Y) -> KongIngress:
     """``configuration.konghq.com/v1`` KongIngress: fields at the top level, not under spec."""
     proxy = doc.get("proxy")
@@ -114,21 +168,16 @@ def parse_kong_ingress(meta: Meta, doc: Y) -> KongIngress:
     if not proxy.is_map:
         proxy.report("invalid-object", f"proxy must be a mapping, not a {proxy.shape}; ignored")
         return KongIngress(meta, None, None)
-    timeouts: dict[str, Timeout] = {}
-    dropped: list[DroppedValue] = []
-    retries = None
-    for key, value, key_location in proxy.items():
-        if key in (*TIMEOUT_FIELDS, "retries") and not value.is_scalar:
-            value.report("invalid-object", f"proxy.{key} must be an integer, not a {value.shape}; ignored")
-            continue
-        if key in TIMEOUT_FIELDS:
-            if value.is_scalar and value.quoted:
-                dropped.append(DroppedValue(f"proxy.{key}", value.text or "", "a string where the CRD requires an integer", key_location))
-                continue
-            comment = value.ctx.source.comment_at(value.line)
-            timeout = _milliseconds(f"proxy.{key}", _number_text(value), key_location, TIMEOUT_FIELDS[key], dropped, comment)
-            if timeout is not None:
-                timeouts[key] = timeout
-        elif key == "retries":
-            retries = _retries("proxy.retries", _number_text(value), key_location, dropped)
-    return KongIngress(meta, KongSettings(timeouts, retries, tuple(dropped)), doc.key_location("proxy"))
+    fields = service_fields(proxy, "proxy.", "a string where the CRD requires an integer")
+    return KongIngress(meta, fields.settings, doc.key_location("proxy"))
+
+
+class KongUpstreamPolicy(NamedTuple):
+    """Load balancing and health checks for the Kong Upstreams of the Services that name it; no request timeouts."""
+
+    meta: Meta
+    algorithm: str | None
+
+
+def parse_kong_upstream_policy(meta: Meta, doc: Y) -> KongUpstreamPolicy:
+    return KongUpstreamPolicy(meta, doc.str_at("spec", "algorithm"))

@@ -260,7 +260,8 @@ def parse_ingress_class(doc: Y, meta: Meta) -> IngressClass:
     return IngressClass(meta, controller, default)
 
 
-#: Custom resources, by kind: "module:function"(meta, document) -> the system's parsed object.
+#: Custom resources, by kind: "module:function"(meta, document) -> the system's parsed object, or None
+#: when the object is another API group's kind of that name (Istio also has a Gateway).
 #: Collected here while reading, parsed by parse.parse_all, kept in Inventory.custom[kind].
 #: A key is a kind, or "group/kind" where a kind name is shared by several systems (Istio's Gateway
 #: and the Gateway API's); the group-qualified key is looked up first.
@@ -273,6 +274,10 @@ CUSTOM_RESOURCES = {
     "traefik.io/ServersTransport": "timeout_lint.parsers.traefik:parse_servers_transport",
     "traefik.containo.us/IngressRoute": "timeout_lint.parsers.traefik:parse_ingress_route",
     "traefik.containo.us/ServersTransport": "timeout_lint.parsers.traefik:parse_servers_transport",
+    "KongUpstreamPolicy": "timeout_lint.parsers.kong:parse_kong_upstream_policy",
+    "gateway.networking.k8s.io/GatewayClass": "timeout_lint.parsers.gateway_api:parse_gateway_class",
+    "gateway.networking.k8s.io/Gateway": "timeout_lint.parsers.gateway_api:parse_gateway",
+    "gateway.networking.k8s.io/HTTPRoute": "timeout_lint.parsers.gateway_api:parse_http_route",
 }
 
 
