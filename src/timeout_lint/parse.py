@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # each system's parser is imported only when a file of its ki
     from timeout_lint.config import ProjectConfig
     from timeout_lint.parsers.compose import ComposeService
     from timeout_lint.parsers.golang import GoServer
+    from timeout_lint.parsers.haproxy import HaproxyConfig
     from timeout_lint.parsers.kong import KongIngress
     from timeout_lint.parsers.kubernetes import KubernetesObjects
     from timeout_lint.parsers.nginx import Route
@@ -35,6 +36,7 @@ class Inventory:
     compose_services: list[ComposeService] = field(default_factory=list)
     #: Go servers found under each build context (absolute directory)
     go_servers: dict[str, list[GoServer]] = field(default_factory=dict)
+    haproxy_configs: list[HaproxyConfig] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
 
@@ -83,6 +85,23 @@ def read_kubernetes(source: SourceFile, inventory: Inventory) -> None:
     inventory.problems.extend(ctx.problems)
 
 
+def read_haproxy(path: str, display: str, quiet: bool, inventory: Inventory, options: ParseOptions) -> None:
+    """One HAProxy file; ``quiet``: found by extension only, skipped without a word unless it is HAProxy."""
+    from timeout_lint.parsers.haproxy import parse_haproxy
+
+    source, problems = read(path, display, options.max_bytes)
+    if source is None or (quiet and problems):
+        inventory.problems.extend(() if quiet else problems)
+        return
+    result = parse_haproxy(source, quiet=quiet)
+    if result is None:
+        return
+    inventory.files_read += 1
+    inventory.problems.extend(problems + result.problems)
+    if result.config is not None:
+        inventory.haproxy_configs.append(result.config)
+
+
 def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions) -> Inventory:
     inventory = Inventory(config=config)
     inventory.problems.extend(config.problems)
@@ -97,6 +116,9 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
             continue
         if item.kind is FileKind.PROJECT_CONFIG:
             continue  # read by config.load before this stage
+        if item.kind is FileKind.HAPROXY or item.kind is FileKind.MAYBE_HAPROXY:
+            read_haproxy(item.path, item.display, item.kind is FileKind.MAYBE_HAPROXY, inventory, options)
+            continue
         if item.kind is FileKind.UNKNOWN:
             inventory.problems.append(
                 Problem(

@@ -21,6 +21,7 @@ __all__ = ["ENTRY_LINKERS", "Graph", "GraphNode", "Linker", "link"]
 ENTRY_LINKERS: tuple[str, ...] = (
     "timeout_lint.link.kubernetes:link_ingresses",
     "timeout_lint.link.nginx:link_routes",
+    "timeout_lint.link.haproxy:link_proxies",
 )
 
 
