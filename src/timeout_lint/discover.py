@@ -17,6 +17,7 @@ class FileKind(enum.Enum):
     NGINX = "nginx"  # certainly nginx: by name or by directory
     MAYBE_NGINX = "maybe-nginx"  # a .conf elsewhere: linted if it is nginx syntax, skipped quietly if not
     GO = "go"  # read only when a build context or declared source directory points at it
+    NODE = "node"  # .js/.mjs/.cjs/.ts: read only when a build context or declared source directory points at it
     HAPROXY = "haproxy"  # certainly HAProxy: haproxy*.cfg, a .cfg under a haproxy/ directory, or named explicitly
     MAYBE_HAPROXY = "maybe-haproxy"  # another .cfg: linted if it starts with an HAProxy section, skipped quietly if not
     UNKNOWN = "unknown"  # named explicitly, but of no kind timeout-lint reads
@@ -91,6 +92,8 @@ def classify(path: str, root: str, explicit: bool = False) -> FileKind | None:
         return FileKind.YAML
     if lower.endswith(".go"):
         return FileKind.GO
+    if lower.endswith((".js", ".mjs", ".cjs", ".ts")):
+        return FileKind.NODE
     if lower == "nginx.conf":
         return FileKind.NGINX
     rel_dirs = (

@@ -7,11 +7,14 @@ being walked.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.model import Location, Problem, WorstCase
 from timeout_lint.parsers.declarations import Entry, worst_case_from_entries
 from timeout_lint.yamlnodes import Y
+
+if TYPE_CHECKING:
+    from timeout_lint.parsers.commands import Arg
 
 DEFAULT_NAMESPACE = "default"
 WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
@@ -77,6 +80,8 @@ class Container(NamedTuple):
     location: Location
     command_location: Location | None = None
     args_location: Location | None = None
+    #: command then args, each word where it is written
+    words: tuple[Arg, ...] = ()
 
 
 class Workload(NamedTuple):
@@ -201,6 +206,8 @@ def _strings(node: Y | None) -> tuple[str, ...]:
 
 
 def parse_workload(doc: Y, meta: Meta, problems: list[Problem]) -> Workload:
+    from timeout_lint.parsers.commands import yaml_args  # command words, positioned
+
     spec = doc.get("spec")
     template = spec.get("template") if spec is not None else None
     template_meta = template.get("metadata") if template is not None else None
@@ -222,6 +229,7 @@ def parse_workload(doc: Y, meta: Meta, problems: list[Problem]) -> Workload:
                     location=item.location,
                     command_location=command.location if command is not None else None,
                     args_location=args.location if args is not None else None,
+                    words=yaml_args(command) + yaml_args(args),
                 )
             )
     selector_node = spec.get("selector", "matchLabels") if spec is not None else None
