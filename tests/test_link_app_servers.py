@@ -186,3 +186,12 @@ def test_gunicorn_timeout_zero_means_no_limit(tree):
     report = tree({"nginx/nginx.conf": NGINX, "compose.yaml": compose("gunicorn --timeout 0 app:app")})
     assert only_path(report).hops[1].timeout(Kind.TOTAL).seconds == math.inf
     assert report.findings == ()
+
+
+def test_a_config_file_with_side_effects_is_read_and_never_run(tree):
+    marker = tree.root / "ran"
+    conf = f"import os, pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\nos._exit(1)\ntimeout = 300\n"
+    report = tree({"nginx/nginx.conf": NGINX, "compose.yaml": compose("gunicorn app:app"), "app/gunicorn.conf.py": conf})
+    assert not marker.exists()
+    assert only_path(report).hops[1].timeout(Kind.TOTAL).seconds == 300  # read as a constant all the same
+    assert report.findings == ()

@@ -92,6 +92,22 @@ def test_shell_wrappers_and_separators():
     assert find_program(words("python", "manage.py", "runserver"), PROGRAMS) is None
 
 
+@pytest.mark.parametrize(
+    "argv, first_arg",
+    [
+        (("pip", "install", "gunicorn", "&&", "gunicorn", "-t", "5", "app"), "-t"),
+        (("poetry", "run", "gunicorn", "-t", "5", "app"), "-t"),
+        (("/docker-entrypoint.sh", "gunicorn", "-t", "5", "app"), "-t"),
+        (("gosu", "app", "gunicorn", "-t", "5", "app"), "-t"),
+        (("PORT=80", "uvicorn", "main:app"), "main:app"),
+    ],
+)
+def test_only_a_word_in_command_position_is_the_program(argv, first_arg):
+    invocation = find_program(words(*argv), PROGRAMS)
+    assert invocation.args[0].text == first_arg
+    assert find_program(words("pip", "install", "gunicorn"), PROGRAMS) is None
+
+
 def test_uvicorn_keep_alive():
     found, _ = command("uvicorn", "main:app", "--host", "0.0.0.0", "--timeout-keep-alive", "75")
     assert found.program == "uvicorn" and found.settings["timeout_keep_alive"].value == 75

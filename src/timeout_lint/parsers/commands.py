@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh"})
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?$")
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+#: words after which the next word is the program that runs (exec gunicorn, poetry run gunicorn ...)
+_WRAPPERS = frozenset({"exec", "nohup", "time", "run", "run-program", "ddtrace-run", "opentelemetry-instrument", "dumb-init", "--", "env"})
+_SWITCH_USER = frozenset({"gosu", "su-exec"})
 _PYTHON_FLAGS = frozenset({"-u", "-O", "-OO", "-B", "-s", "-S", "-E", "-I", "-q", "-b", "-bb"})
 
 
@@ -136,10 +140,29 @@ def expand_shells(args: Sequence[Arg]) -> list[Arg]:
     return out
 
 
+def _runs_next(words: Sequence[Arg], index: int) -> bool:
+    """Whether the word at ``index`` is in command position: a program, not an argument of another one."""
+    if index == 0:
+        return True
+    before = words[index - 1].text
+    if before in _SEPARATORS or before in _WRAPPERS or _ASSIGNMENT.match(before):
+        return True
+    name = os.path.basename(before)
+    if name.endswith(".sh") or "entrypoint" in name:  # docker-entrypoint.sh gunicorn ...: the script execs "$@"
+        return True
+    return index >= 2 and os.path.basename(words[index - 2].text) in _SWITCH_USER  # gosu app gunicorn ...
+
+
 def find_program(args: Sequence[Arg], programs: frozenset[str]) -> Invocation | None:
-    """The first of ``programs`` the command runs, directly or as ``python -m <program>``."""
+    """The first of ``programs`` the command runs, directly or as ``python -m <program>``.
+
+    Only a word in command position counts: ``pip install gunicorn && gunicorn app`` runs the
+    second one.
+    """
     words = expand_shells(args)
     for index, arg in enumerate(words):
+        if not _runs_next(words, index):
+            continue
         name = os.path.basename(arg.text)
         found = None
         if name in programs:
