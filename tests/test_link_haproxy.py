@@ -117,3 +117,9 @@ def test_retries_and_disabled_frontends(tree):
     assert path.entry == "HAProxy frontend on"
     assert (hop.retries.extra_tries, hop.retries.explicit) == (3, False)
     assert any("sent again, up to 3 more times" in note for note in hop.notes)
+
+
+def test_a_jinja_template_is_skipped_and_said_so(tree):
+    report = tree({"haproxy/haproxy.cfg": "backend app\n    timeout server {{ haproxy_timeout }}\n    server a app:80\n"})
+    assert [(f.code, f.location.line) for f in report.findings] == [("TL006", 2)]
+    assert report.paths == ()

@@ -102,6 +102,10 @@ def read_haproxy(path: str, display: str, quiet: bool, inventory: Inventory, opt
     if source is None or (quiet and problems):
         inventory.problems.extend(() if quiet else problems)
         return
+    template = _template_problem(source)
+    if template is not None:  # haproxy.cfg.j2 rendered under its final name: lint the rendered file
+        inventory.problems.extend(() if quiet else [template])
+        return
     result = parse_haproxy(source, quiet=quiet)
     if result is None:
         return
