@@ -36,7 +36,7 @@ class Inventory:
     #: parsed custom resources by kind ("KongIngress": [KongIngress, ...])
     custom: dict[str, list] = field(default_factory=dict)
     compose_services: list[ComposeService] = field(default_factory=list)
-    #: Go servers found under each build context (absolute directory)
+    #: Go servers found under each source directory (absolute directory; parsers/appsource.py)
     go_servers: dict[str, list[GoServer]] = field(default_factory=dict)
     #: Node.js http servers found under each source directory (absolute directory)
     node_servers: dict[str, list[NodeServer]] = field(default_factory=dict)
@@ -169,7 +169,7 @@ def _commands(inventory: Inventory):
             yield workload, container.name, container.words
 
 
-def read_app_commands(directories: list[str], inventory: Inventory, options: ParseOptions) -> None:
+def read_app_commands(directories: list[str], roots: list[str], inventory: Inventory, options: ParseOptions) -> None:
     """gunicorn and uvicorn commands, and the gunicorn config files they use (read, never run)."""
     candidates = [(o, c, w) for o, c, w in _commands(inventory) if any("gunicorn" in a.text or "uvicorn" in a.text for a in w)]
     if not candidates:
@@ -190,6 +190,8 @@ def read_app_commands(directories: list[str], inventory: Inventory, options: Par
         for path in config_candidates(command.config, near):
             if path in inventory.gunicorn_configs or not os.path.isfile(path):
                 continue
+            if not options.allow_outside_root and not any(path.startswith(os.path.join(root, "")) for root in roots):
+                continue  # like includes and source files: nothing outside the linted paths is opened
             source, problems = read(path, display_path(path, options.cwd), options.max_bytes)
             inventory.problems.extend(problems)
             if source is None:
@@ -269,5 +271,5 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
 
         directories = all_source_dirs(inventory, options.cwd)
         read_app_sources(source_files, directories, inventory, options)
-        read_app_commands(directories, inventory, options)
+        read_app_commands(directories, discovery.roots, inventory, options)
     return inventory
