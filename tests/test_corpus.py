@@ -50,3 +50,34 @@ def test_every_indexed_file_named_explicitly_lints_without_a_traceback():
     report = lint(LintOptions(paths=tuple(files), cwd=str(CORPUS)))
     assert report.unreadable == ()
     assert all(f.location.file for f in report.findings)
+
+
+def _indexed(*kinds: str) -> list[str]:
+    with open(CORPUS / "INDEX.tsv") as handle:
+        rows = [line.rstrip("\n").split("\t") for line in handle]
+    return [row[0] for row in rows if len(row) > 1 and row[1] in kinds and (CORPUS / row[0]).is_file()]
+
+
+def test_haproxy_go_and_gunicorn_files_parse_without_a_traceback():
+    from timeout_lint.parsers.golang import parse_go
+    from timeout_lint.parsers.gunicorn import parse_gunicorn_config
+    from timeout_lint.parsers.haproxy import parse_haproxy
+    from timeout_lint.sources import read
+
+    haproxy, go, gunicorn = _indexed("haproxy"), _indexed("go"), _indexed("gunicorn")
+    assert len(haproxy) > 50 and len(go) > 20 and len(gunicorn) > 10
+    for name in haproxy:
+        source, _ = read(str(CORPUS / name), name)
+        result = parse_haproxy(source)
+        assert result.problems == [], name  # HAProxy's own examples and tests are valid HAProxy
+    assert sum(len(parse_go(read(str(CORPUS / n), n)[0]).servers) for n in go) > 10
+    environment = dict(os.environ)
+    configs = {}
+    for name in gunicorn:  # hooks, imports and side effects in them are never run
+        result = parse_gunicorn_config(read(str(CORPUS / name), name)[0])
+        assert result.problems == [], name
+        configs[name] = {key: setting.value for key, setting in result.config.settings.items()}
+    assert dict(os.environ) == environment
+    assert configs["benoitc__gunicorn/examples/example_config.py"] == {"workers": 1, "worker_class": "sync", "timeout": 30, "keepalive": 2}
+    # `workers = int(os.environ.get(...))` reads the environment: kept as not evaluated
+    assert configs["benoitc__gunicorn/examples/http2_gevent/gunicorn_conf.py"]["workers"] is None

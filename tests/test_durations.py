@@ -9,6 +9,7 @@ from timeout_lint.durations import (
     parse_declared,
     parse_gateway_duration,
     parse_go_duration,
+    parse_haproxy_time,
     parse_integer,
     parse_nginx_time,
     parse_traefik_duration,
@@ -170,3 +171,46 @@ def test_traefik_duration_rejects_what_traefik_rejects(text):
     # paerser Duration.Set: strconv.ParseInt first (no fractions, no "_" in base 10), then time.ParseDuration
     with pytest.raises(DurationError):
         parse_traefik_duration(text)
+
+
+@pytest.mark.parametrize(
+    "text, seconds, ignored",
+    [
+        ("30", 0.03, ""),  # a bare number is MILLISECONDS in HAProxy
+        ("30000", 30, ""),
+        ("30s", 30, ""),
+        ("500ms", 0.5, ""),
+        ("5m", 300, ""),
+        ("2h", 7200, ""),
+        ("1d", 86400, ""),
+        ("1500us", 0.002, ""),  # rounded up to the next millisecond, like HAProxy
+        ("1us", 0.001, ""),
+        ("0", 0, ""),
+        ("1m30s", 60, "30s"),  # one unit only: HAProxy reads 1m and warns about the rest
+        ("15min", 900, "in"),
+        ("10sec", 10, "ec"),
+        ("2147483647", 2147483.647, ""),
+    ],
+)
+def test_haproxy_time(text, seconds, ignored):
+    parsed = parse_haproxy_time(text)
+    assert parsed.seconds == pytest.approx(seconds)
+    assert parsed.ignored == ignored
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "expects an integer value"),
+        ("s", "unexpected character 's'"),
+        ("-5s", "unexpected character '-'"),
+        ("1.5s", "unexpected character '.'"),
+        ("5u", "unexpected character 'u'"),  # "u" alone is no unit (only "us")
+        ("5S", "unexpected character 'S'"),  # units are lower case
+        ("25d", "timer overflow"),  # 2^31 ms is about 24.8 days
+        ("2147483648", "timer overflow"),
+    ],
+)
+def test_haproxy_time_rejects_what_haproxy_refuses(text, message):
+    with pytest.raises(DurationError, match=message):
+        parse_haproxy_time(text)

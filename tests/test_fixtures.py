@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import FIXTURES
 from timeout_lint.lint import LintOptions, lint
 
-MARKER = re.compile(r"#\s*expect:\s*((?:TL\d{3}[,\s]*)+)")
+MARKER = re.compile(r"(?:#|//)\s*expect:\s*((?:TL\d{3}[,\s]*)+)")  # "//" for JavaScript
 SCENARIOS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
 
 

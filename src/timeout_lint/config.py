@@ -167,6 +167,7 @@ def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
                 seconds = None
             optional[name] = seconds
         first_seconds, gap_seconds = optional["first-byte"], optional["max-gap"]
+        source_dir, source_location = _source_directory(item, index, source, config)
         config.apps.append(
             AppDeclaration(
                 service=item.str_at("service"),
@@ -181,6 +182,8 @@ def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
                     max_gap_raw=gap.text if gap_seconds is not None else None,
                 ),
                 location=item.location,
+                source=source_dir,
+                source_location=source_location,
             )
         )
     kic = root.get("kong-ingress-controller")
@@ -191,6 +194,23 @@ def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
     config.problems.extend(ctx.problems)
     config.problems.sort(key=lambda p: (p.location.line, p.location.column or 0))
     return config
+
+
+def _source_directory(item: Y, index: int, source: SourceFile, config: ProjectConfig) -> tuple[str | None, Location | None]:
+    """An apps entry's `source:`, as an absolute directory relative to the project file; it must exist."""
+    node = item.get("source")
+    if node is None or not node.text:
+        return None, None
+    base = os.path.dirname(os.path.abspath(source.path))
+    directory = os.path.normpath(os.path.join(base, node.text))
+    if not os.path.isdir(directory):
+        config.problems.append(
+            Problem(
+                "invalid-configuration", f"apps[{index}].source: {node.text!r} is not a directory (relative to this file)", node.location
+            )
+        )
+        return None, None
+    return directory, node.location
 
 
 def find_project_file(roots: list[str], cwd: str) -> str | None:

@@ -139,6 +139,29 @@ _TABLE: list[PlatformDefault] = [
     PlatformDefault("traefik", "idleTimeout", 180.0, "180s", None, Kind.KEEPALIVE, _TRAEFIK_ENTRYPOINT_DOC, "2026-06", Side.DOWNSTREAM),
 ]
 
+_HAPROXY_DOC = (
+    "haproxy/haproxy doc/configuration.txt section 4.2 'timeout client/server/connect' (unset means no timeout, with the "
+    "startup warning 'missing timeouts for proxy'); src/proxy.c proxy_parse_timeout"
+)
+_GUNICORN_DOC = "benoitc/gunicorn gunicorn/config.py: Timeout default 30, Keepalive default 2 (docs/source/settings.rst)"
+_UVICORN_DOC = "encode/uvicorn uvicorn/config.py: timeout_keep_alive default 5 (no request or response timeout exists)"
+_NODE_DOC = "nodejs/node doc/api/http.md: server.timeout 0 (none) since v13, requestTimeout 300000 since v18, headersTimeout 60000, keepAliveTimeout 5000"
+
+_TABLE += [
+    PlatformDefault("haproxy", "timeout server", math.inf, "0", None, Kind.IDLE, _HAPROXY_DOC, "2026-11"),
+    PlatformDefault("haproxy", "timeout connect", math.inf, "0", None, Kind.CONNECT, _HAPROXY_DOC, "2026-11"),
+    # the client side: in mode http only while the client sends or reads (see parsers/haproxy.py), idle in mode tcp
+    PlatformDefault("haproxy", "timeout client", math.inf, "0", None, Kind.SEND, _HAPROXY_DOC, "2026-11", Side.DOWNSTREAM),
+    # sync workers (the default) are killed after `timeout` seconds of silence: a deadline for the whole request
+    PlatformDefault("gunicorn", "timeout", 30.0, "30", "s", Kind.TOTAL, _GUNICORN_DOC, "2026-11", Side.DOWNSTREAM),
+    PlatformDefault("gunicorn", "keepalive", 2.0, "2", "s", Kind.KEEPALIVE, _GUNICORN_DOC, "2026-11", Side.DOWNSTREAM),
+    PlatformDefault("uvicorn", "timeout-keep-alive", 5.0, "5", "s", Kind.KEEPALIVE, _UVICORN_DOC, "2026-11", Side.DOWNSTREAM),
+    PlatformDefault("node", "server.timeout", math.inf, "0", "ms", Kind.IDLE, _NODE_DOC, "2026-11", Side.DOWNSTREAM),
+    PlatformDefault("node", "server.requestTimeout", 300.0, "300000", "ms", Kind.REQUEST_READ, _NODE_DOC, "2026-11", Side.DOWNSTREAM),
+    PlatformDefault("node", "server.headersTimeout", 60.0, "60000", "ms", Kind.REQUEST_READ, _NODE_DOC, "2026-11", Side.DOWNSTREAM),
+    PlatformDefault("node", "server.keepAliveTimeout", 5.0, "5000", "ms", Kind.KEEPALIVE, _NODE_DOC, "2026-11", Side.DOWNSTREAM),
+]
+
 DEFAULTS: dict[tuple[str, str], PlatformDefault] = {(d.system, d.setting): d for d in _TABLE}
 
 #: Retry counts that apply when nothing is set (additional tries after the first).
@@ -146,6 +169,8 @@ DEFAULT_RETRIES: dict[tuple[str, str], tuple[int, str]] = {
     ("kong", "retries"): (5, _KONG_SERVICE_DOC),
     ("istio", "retries.attempts"): (2, _ISTIO_RETRY_DOC),
     ("kong-httproute", "retries"): (5, _KIC_HTTPROUTE_DOC),
+    # only connection failures are retried unless `retry-on` says more (src/proxy.c, CONN_RETRIES)
+    ("haproxy", "retries"): (3, "haproxy/haproxy doc/configuration.txt 'retries' (default 3) and 'retry-on' (default conn-failure)"),
 }
 
 #: Where a setting may come from when several places can set it, highest precedence first.
@@ -181,6 +206,17 @@ PRECEDENCE: dict[tuple[str, str], tuple[str, ...]] = {
         "timeouts.request: the whole request at the gateway (total); timeouts.backendRequest: each try to a backend (total), "
         "no longer than request (gateway-api apis/v1/httproute_types.go, GEP-1742)",
         "unset: implementation-specific; timeout-lint assumes no default for implementations it does not model",
+    ),
+    ("haproxy", "timeouts"): (
+        "the frontend/backend/listen section itself (a later line overrides an earlier one)",
+        "the defaults section it names with `from <name>`, else the last defaults section above it in the file "
+        "(a defaults section may itself start `from` another)",
+        "HAProxy's default: no timeout at all, with a startup warning for client, connect and server",
+    ),
+    ("gunicorn", "settings"): (
+        "the command line (--timeout/-t, --keep-alive, -k/--worker-class, --threads)",
+        "the config file (-c/--config, else ./gunicorn.conf.py), read as Python assignments and never run",
+        "gunicorn's default (timeout 30 s, keepalive 2 s, sync workers)",
     ),
     ("nginx", "proxy_*_timeout"): (
         "the location itself, then enclosing locations, then server, then http (includes are textual)",

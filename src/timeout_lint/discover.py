@@ -19,6 +19,9 @@ class FileKind(enum.Enum):
     MAYBE_NGINX = "maybe-nginx"  # a .conf elsewhere: linted if it is nginx syntax, skipped quietly if not
     TRAEFIK_STATIC = "traefik-static"  # traefik.yml/.yaml/.toml: Traefik's static configuration (or manifests named so)
     GO = "go"  # read only when a build context or declared source directory points at it
+    NODE = "node"  # .js/.mjs/.cjs/.ts: read only when a build context or declared source directory points at it
+    HAPROXY = "haproxy"  # certainly HAProxy: haproxy*.cfg, a .cfg under a haproxy/ directory, or named explicitly
+    MAYBE_HAPROXY = "maybe-haproxy"  # another .cfg: linted if it starts with an HAProxy section, skipped quietly if not
     UNKNOWN = "unknown"  # named explicitly, but of no kind timeout-lint reads
 
 
@@ -77,6 +80,10 @@ def _in_nginx_dir(parts: tuple[str, ...]) -> bool:
     return any(p == "conf.d" or p.startswith("sites-") or p == "nginx" for p in parts)
 
 
+def _in_haproxy_dir(parts: tuple[str, ...]) -> bool:
+    return "haproxy" in parts
+
+
 def classify(path: str, root: str, explicit: bool = False) -> FileKind | None:
     """The kind of a file, from its name and the directories it sits in (never its content)."""
     name = os.path.basename(path)
@@ -91,12 +98,21 @@ def classify(path: str, root: str, explicit: bool = False) -> FileKind | None:
         return FileKind.YAML
     if lower.endswith(".go"):
         return FileKind.GO
+    if lower.endswith((".js", ".mjs", ".cjs", ".ts")):
+        return FileKind.NODE
     if lower == "nginx.conf":
         return FileKind.NGINX
     rel_dirs = (
         tuple(os.path.relpath(os.path.dirname(path), root).split(os.sep)) if not explicit else tuple(os.path.dirname(path).split(os.sep))
     )
     suffix = os.path.splitext(lower)[1]
+    # HAProxy has no fixed file name: haproxy.cfg by convention, any .cfg under a haproxy/ directory,
+    # any .cfg named on the command line; other .cfg files (setup.cfg ...) only if their first
+    # statement opens an HAProxy section (parsers/haproxy.py decides, quietly)
+    if suffix == ".cfg":
+        if lower.startswith("haproxy") or explicit or _in_haproxy_dir(rel_dirs):
+            return FileKind.HAPROXY
+        return FileKind.MAYBE_HAPROXY
     if suffix in _NGINX_SUFFIXES and _in_nginx_dir(rel_dirs) and not lower.startswith("."):
         return FileKind.NGINX
     if suffix == ".conf":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import NamedTuple
 
 __all__ = [
     "DurationError",
@@ -17,6 +18,7 @@ __all__ = [
     "parse_declared",
     "parse_gateway_duration",
     "parse_go_duration",
+    "parse_haproxy_time",
     "parse_integer",
     "parse_nginx_time",
     "parse_traefik_duration",
@@ -134,6 +136,42 @@ def parse_gateway_duration(text: str) -> float:
     else:
         reason = "is not a Gateway API duration: 1 to 4 parts of up to 5 digits with h, m, s or ms, such as 30s or 1m30s"
     raise DurationError(f'"{text}" {reason}')
+
+
+# HAProxy: parse_time_err() in src/tools.c. Digits, then at most one unit; a bare number is in the
+# unit the keyword stores (milliseconds for every `timeout`). Anything after the unit is ignored with a
+# startup warning ("1m30s" is read as 1m), a character that is no unit is a fatal error. Values are
+# rounded up to the next millisecond and must stay below 2^31 ms.
+_HAPROXY_UNIT_US = {"us": 1, "ms": 1_000, "s": 1_000_000, "m": 60_000_000, "h": 3_600_000_000, "d": 86_400_000_000}
+HAPROXY_MAX_MS = 2**31 - 1
+
+
+class HaproxyTime(NamedTuple):
+    seconds: float
+    ignored: str  # what HAProxy ignores after the unit, with a warning ("30s" in "1m30s"); "" if nothing
+
+
+def parse_haproxy_time(text: str) -> HaproxyTime:
+    """HAProxy time syntax for timeouts (``30s``, ``5m``, ``500ms``); a bare number is MILLISECONDS."""
+    if not text:
+        raise DurationError("expects an integer value (in milliseconds)")
+    digits = re.match(r"[0-9]+", text)
+    if digits is None:
+        raise DurationError(f"unexpected character '{text[0]}'")
+    rest = text[digits.end() :]
+    if not rest:
+        unit, ignored = "ms", ""
+    elif rest[:2] in ("us", "ms"):
+        unit, ignored = rest[:2], rest[2:]
+    elif rest[0] in "smhd":
+        unit, ignored = rest[0], rest[1:]
+    else:  # "u" alone, "x", "S": HAProxy refuses to start
+        raise DurationError(f"unexpected character '{rest[0]}'")
+    micros = int(digits.group()) * _HAPROXY_UNIT_US[unit]
+    millis = -(-micros // 1000)  # HAProxy rounds up
+    if millis > HAPROXY_MAX_MS:
+        raise DurationError(f"timer overflow in '{text}' (maximum value is {HAPROXY_MAX_MS} ms or ~24.8 days)")
+    return HaproxyTime(millis / 1000, ignored)
 
 
 # Worst-case declarations: 500ms, 45s, 2m, 1m30s, 1h (Go-style components, largest first).

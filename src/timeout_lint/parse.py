@@ -9,16 +9,19 @@ from typing import TYPE_CHECKING
 
 from timeout_lint.discover import Discovery, FileKind
 from timeout_lint.model import Location, Problem
-from timeout_lint.sources import DEFAULT_MAX_BYTES, SourceFile, read
+from timeout_lint.sources import DEFAULT_MAX_BYTES, SourceFile, display_path, read, template_problem
 
 if TYPE_CHECKING:  # each system's parser is imported only when a file of its kind is present
     from timeout_lint.config import ProjectConfig
     from timeout_lint.parsers.compose import ComposeService
     from timeout_lint.parsers.golang import GoServer
+    from timeout_lint.parsers.gunicorn import GunicornConfig, ServerCommand
+    from timeout_lint.parsers.haproxy import HaproxyConfig
     from timeout_lint.parsers.kong import KongIngress
     from timeout_lint.parsers.kong_declarative import DeclarativeConfig
     from timeout_lint.parsers.kubernetes import KubernetesObjects
     from timeout_lint.parsers.nginx import Route
+    from timeout_lint.parsers.node import NodeServer
     from timeout_lint.parsers.traefik import StaticConfig
 
 _KIND_LINE = re.compile(r"^\s*-?\s*kind\s*:", re.MULTILINE)
@@ -38,10 +41,18 @@ class Inventory:
     compose_services: list[ComposeService] = field(default_factory=list)
     #: Kong declarative configuration documents (DB-less kong.yml, decK files)
     kong_declarative: list[DeclarativeConfig] = field(default_factory=list)
-    #: Go servers found under each build context (absolute directory)
-    go_servers: dict[str, list[GoServer]] = field(default_factory=dict)
     #: Traefik static configurations: traefik.yml/.yaml/.toml files, then Traefik containers' arguments
     traefik_static: list[StaticConfig] = field(default_factory=list)
+    #: Go servers found under each source directory (absolute directory; parsers/appsource.py)
+    go_servers: dict[str, list[GoServer]] = field(default_factory=dict)
+    #: Node.js http servers found under each source directory (absolute directory)
+    node_servers: dict[str, list[NodeServer]] = field(default_factory=dict)
+    #: gunicorn/uvicorn commands of each compose service or workload (parsers.appsource.owner_key)
+    app_commands: dict[str, list[ServerCommand]] = field(default_factory=dict)
+    #: gunicorn config files read, by absolute path
+    gunicorn_configs: dict[str, GunicornConfig] = field(default_factory=dict)
+    haproxy_configs: list[HaproxyConfig] = field(default_factory=list)
+    cwd: str = ""  # the working directory display paths are relative to
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
 
@@ -107,24 +118,136 @@ def read_traefik_static(source: SourceFile, inventory: Inventory) -> None:
         inventory.traefik_static.append(config)
 
 
+def read_haproxy(path: str, display: str, quiet: bool, inventory: Inventory, options: ParseOptions) -> None:
+    """One HAProxy file; ``quiet``: found by extension only, skipped without a word unless it is HAProxy."""
+    from timeout_lint.parsers.haproxy import parse_haproxy
+
+    source, problems = read(path, display, options.max_bytes)
+    if source is None or (quiet and problems):
+        inventory.problems.extend(() if quiet else problems)
+        return
+    template = template_problem(source)
+    if template is not None:  # haproxy.cfg.j2 rendered under its final name: lint the rendered file
+        inventory.problems.extend(() if quiet else [template])
+        return
+    result = parse_haproxy(source, quiet=quiet)
+    if result is None:
+        return
+    inventory.files_read += 1
+    inventory.problems.extend(problems + result.problems)
+    if result.config is not None:
+        inventory.haproxy_configs.append(result.config)
+
+
+#: Source files read only inside an app's source directory (parsers/appsource.py), never the whole
+#: tree: kind -> (parser "module:function"(SourceFile) -> result with .servers/.problems, Inventory field)
+APP_SOURCE_PARSERS = {
+    FileKind.GO: ("timeout_lint.parsers.golang:parse_go", "go_servers"),
+    FileKind.NODE: ("timeout_lint.parsers.node:parse_node", "node_servers"),
+}
+
+
+def _skipped_source(kind: FileKind, path: str) -> bool:
+    """Tests, vendored and generated code never serve the app."""
+    parts = path.split(os.sep)
+    if kind is FileKind.GO:
+        return path.endswith("_test.go") or "vendor" in parts
+    name = parts[-1]
+    return ".test." in name or ".spec." in name or name.endswith((".d.ts", ".min.js")) or "__tests__" in parts
+
+
+def read_app_sources(
+    source_files: list[tuple[FileKind, str, str]], directories: list[str], inventory: Inventory, options: ParseOptions
+) -> None:
+    """Go and JavaScript files, only those inside a build context or declared source directory."""
+    for _parser, attribute in APP_SOURCE_PARSERS.values():
+        found = getattr(inventory, attribute)
+        for directory in directories:
+            found[directory] = []
+    if not directories:
+        return
+    from timeout_lint.lazy import load
+
+    for kind, path, display in source_files:
+        owners = [d for d in directories if path.startswith(d + os.sep)]
+        if not owners or _skipped_source(kind, path):
+            continue
+        source, problems = read(path, display, options.max_bytes)
+        inventory.problems.extend(problems)
+        if source is None:
+            continue
+        inventory.files_read += 1
+        parser, attribute = APP_SOURCE_PARSERS[kind]
+        result = load(parser)(source)
+        for owner in owners:
+            getattr(inventory, attribute)[owner].extend(result.servers)
+        inventory.problems.extend(result.problems)
+
+
+def _commands(inventory: Inventory):
+    """(owner, container name or None, words) of every compose service and workload container."""
+    for service in inventory.compose_services:
+        yield service, None, service.command_words
+    for workload in inventory.kubernetes.workloads:
+        for container in workload.containers:
+            yield workload, container.name, container.words
+
+
+def read_app_commands(directories: list[str], roots: list[str], inventory: Inventory, options: ParseOptions) -> None:
+    """gunicorn and uvicorn commands, and the gunicorn config files they use (read, never run)."""
+    candidates = [(o, c, w) for o, c, w in _commands(inventory) if any("gunicorn" in a.text or "uvicorn" in a.text for a in w)]
+    if not candidates:
+        return
+    from timeout_lint.parsers.appsource import owner_key
+    from timeout_lint.parsers.commands import find_program
+    from timeout_lint.parsers.gunicorn import PROGRAMS, config_candidates, parse_command, parse_gunicorn_config
+
+    for owner, container, words in candidates:
+        invocation = find_program(words, PROGRAMS)
+        if invocation is None:
+            continue
+        command = parse_command(invocation, inventory.problems, container)
+        inventory.app_commands.setdefault(owner_key(owner), []).append(command)
+        if command.program != "gunicorn":
+            continue
+        near = [*directories, *([owner.project_dir] if hasattr(owner, "project_dir") else [])]
+        for path in config_candidates(command.config, near):
+            if path in inventory.gunicorn_configs or not os.path.isfile(path):
+                continue
+            if not options.allow_outside_root and not any(path.startswith(os.path.join(root, "")) for root in roots):
+                continue  # like includes and source files: nothing outside the linted paths is opened
+            source, problems = read(path, display_path(path, options.cwd), options.max_bytes)
+            inventory.problems.extend(problems)
+            if source is None:
+                continue
+            inventory.files_read += 1
+            result = parse_gunicorn_config(source)
+            inventory.problems.extend(result.problems)
+            if result.config is not None:
+                inventory.gunicorn_configs[path] = result.config
+
+
 def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions) -> Inventory:
-    inventory = Inventory(config=config)
+    inventory = Inventory(config=config, cwd=options.cwd)
     inventory.problems.extend(config.problems)
     for loop in discovery.symlink_loops:
         inventory.problems.append(
             Problem("skipped-input", "directory symlink loop: it leads back to a directory already walked; not followed", loop)
         )
     nginx_candidates: list[tuple[str, bool, bool]] = []
-    go_files: list[tuple[str, str]] = []
+    source_files: list[tuple[FileKind, str, str]] = []
     for item in discovery.files:
         if item.kind is FileKind.NGINX or item.kind is FileKind.MAYBE_NGINX:
             nginx_candidates.append((item.path, item.kind is FileKind.NGINX, item.explicit))
             continue
-        if item.kind is FileKind.GO:
-            go_files.append((item.path, item.display))
+        if item.kind in APP_SOURCE_PARSERS:
+            source_files.append((item.kind, item.path, item.display))
             continue
         if item.kind is FileKind.PROJECT_CONFIG:
             continue  # read by config.load before this stage
+        if item.kind is FileKind.HAPROXY or item.kind is FileKind.MAYBE_HAPROXY:
+            read_haproxy(item.path, item.display, item.kind is FileKind.MAYBE_HAPROXY, inventory, options)
+            continue
         if item.kind is FileKind.UNKNOWN:
             inventory.problems.append(
                 Problem(
@@ -177,23 +300,10 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
         inventory.problems.extend(nginx.problems)
         inventory.files_read += nginx.files_read
 
-    # Go sources are read only where a build context points (never the whole tree)
-    contexts = sorted({s.build_context for s in inventory.compose_services if s.build_context})
-    for context in contexts:
-        inventory.go_servers[context] = []
-    for path, display in go_files:
-        owners = [c for c in contexts if path.startswith(c + os.sep)]
-        if not owners or path.endswith("_test.go") or f"{os.sep}vendor{os.sep}" in path:
-            continue
-        source, problems = read(path, display, options.max_bytes)
-        inventory.problems.extend(problems)
-        if source is None:
-            continue
-        inventory.files_read += 1
-        from timeout_lint.parsers.golang import parse_go
+    if inventory.compose_services or inventory.kubernetes.workloads:
+        from timeout_lint.parsers.appsource import all_source_dirs
 
-        result = parse_go(source)
-        for owner in owners:
-            inventory.go_servers[owner].extend(result.servers)
-        inventory.problems.extend(result.problems)
+        directories = all_source_dirs(inventory, options.cwd)
+        read_app_sources(source_files, directories, inventory, options)
+        read_app_commands(directories, discovery.roots, inventory, options)
     return inventory

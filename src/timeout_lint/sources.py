@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -98,3 +99,18 @@ def read(path: str, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[S
     except OSError as exc:
         return None, [Problem("unparsable-input", f"cannot read file: {exc.strerror or exc}", Location(display, 1, 1))]
     return decode(data, path, display)
+
+
+_TEMPLATE = re.compile(r"\{\{-?\s*[^}]*\}\}|\{%-?.*?%\}")
+
+
+def template_problem(source: SourceFile) -> Problem | None:
+    match = _TEMPLATE.search(source.text)
+    if match is None:
+        return None
+    line = source.text.count("\n", 0, match.start()) + 1
+    if source.text[match.start() - 1 : match.start()] == "$":  # decK's ${{ env "DECK_..." }}
+        message = "a decK template, not linted; lint the file `deck file render --populate-env-vars FILE -o OUT.yaml` writes"
+    else:
+        message = "a Helm/Jinja template, not linted; lint its rendered output (helm template . | timeout-lint -)"
+    return Problem("skipped-template", message, source.location(line, 1))

@@ -15,7 +15,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from timeout_lint.model import Location, Problem
-from timeout_lint.sources import SourceFile
+from timeout_lint.sources import SourceFile, template_problem
 
 try:  # libyaml through ruamel.yaml.clibz (the [libyaml] extra) or the older ruamel.yaml.clib
     from ruamel.yaml.cyaml import CBaseLoader as _CLoader
@@ -332,21 +332,6 @@ class Y:
             return Y(node, self.ctx).plain_value()
 
         return convert(self.node, 0)
-
-
-_TEMPLATE = re.compile(r"\{\{-?\s*[^}]*\}\}|\{%-?.*?%\}")
-
-
-def template_problem(source: SourceFile) -> Problem | None:
-    match = _TEMPLATE.search(source.text)
-    if match is None:
-        return None
-    line = source.text.count("\n", 0, match.start()) + 1
-    if source.text[match.start() - 1 : match.start()] == "$":  # decK's ${{ env "DECK_..." }}
-        message = "a decK template, not linted; lint the file `deck file render --populate-env-vars FILE -o OUT.yaml` writes"
-    else:
-        message = "a Helm/Jinja template, not linted; lint its rendered output (helm template . | timeout-lint -)"
-    return Problem("skipped-template", message, source.location(line, 1))
 
 
 def read_documents(source: SourceFile, problems: list[Problem]) -> list:

@@ -25,6 +25,7 @@ ENTRY_LINKERS: tuple[str, ...] = (
     "timeout_lint.link.traefik:link_ingress_routes",
     "timeout_lint.link.kong_declarative:link_declarative",
     "timeout_lint.link.gateway_api:link_http_routes",
+    "timeout_lint.link.haproxy:link_proxies",
 )
 
 

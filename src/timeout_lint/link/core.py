@@ -25,7 +25,12 @@ if TYPE_CHECKING:
 SERVICE_HOPS: tuple[str, ...] = ("timeout_lint.link.istio:sidecar_hops",)
 #: The innermost hops, the app servers, of a workload or a compose service:
 #: function(linker, owner) -> tuple[Hop, ...]
-APP_SERVER_HOPS: tuple[str, ...] = ("timeout_lint.link.golang:app_server_hops",)
+APP_SERVER_HOPS: tuple[str, ...] = (
+    "timeout_lint.link.golang:app_server_hops",
+    "timeout_lint.link.gunicorn:app_server_hops",
+    "timeout_lint.link.uvicorn:app_server_hops",
+    "timeout_lint.link.node:app_server_hops",
+)
 
 
 @dataclass

@@ -9,12 +9,15 @@ from __future__ import annotations
 import os
 import shlex
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.model import Location, Problem, WorstCase
 from timeout_lint.parsers.declarations import Entry, worst_case_from_entries
 from timeout_lint.sources import SourceFile
 from timeout_lint.yamlnodes import Y, read_documents
+
+if TYPE_CHECKING:
+    from timeout_lint.parsers.commands import Arg
 
 
 class ComposeService(NamedTuple):
@@ -28,6 +31,7 @@ class ComposeService(NamedTuple):
     command: tuple[str, ...]
     command_location: Location | None
     worst_case: WorstCase | None
+    command_words: tuple[Arg, ...] = ()  # the command's words, each where it is written
 
 
 @dataclass
@@ -69,6 +73,8 @@ def _command(node: Y | None) -> tuple[str, ...]:
 
 
 def parse_compose(source: SourceFile) -> ComposeResult:
+    from timeout_lint.parsers.commands import yaml_args  # command words, positioned
+
     result = ComposeResult()
     project_dir = os.path.dirname(os.path.abspath(source.path))
     for doc in read_documents(source, result.problems):
@@ -99,6 +105,7 @@ def parse_compose(source: SourceFile) -> ComposeResult:
                     command=_command(command),
                     command_location=command.location if command is not None else None,
                     worst_case=worst_case_from_entries(labels, problems=result.problems),
+                    command_words=yaml_args(command),
                 )
             )
     return result

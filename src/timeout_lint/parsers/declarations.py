@@ -30,6 +30,8 @@ class AppDeclaration(NamedTuple):
     namespace: str | None
     worst_case: WorstCase
     location: Location
+    source: str | None = None  # absolute directory with the app's source code (`source:`)
+    source_location: Location | None = None
 
 
 def duration_entry(entry: Entry, problems: list[Problem]) -> float | None:

@@ -7,11 +7,14 @@ being walked.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.model import Location, Problem, WorstCase
 from timeout_lint.parsers.declarations import Entry, worst_case_from_entries
 from timeout_lint.yamlnodes import Y
+
+if TYPE_CHECKING:
+    from timeout_lint.parsers.commands import Arg
 
 DEFAULT_NAMESPACE = "default"
 WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
@@ -80,6 +83,8 @@ class Container(NamedTuple):
     #: where each command/args item is written, in order (for flags such as Traefik's --entryPoints.*)
     command_item_locations: tuple[Location, ...] = ()
     args_item_locations: tuple[Location, ...] = ()
+    #: command then args, each word where it is written
+    words: tuple[Arg, ...] = ()
 
 
 class Workload(NamedTuple):
@@ -217,6 +222,8 @@ def _strings(node: Y | None) -> tuple[str, ...]:
 
 
 def parse_workload(doc: Y, meta: Meta, problems: list[Problem]) -> Workload:
+    from timeout_lint.parsers.commands import yaml_args  # command words, positioned
+
     spec = doc.get("spec")
     template = spec.get("template") if spec is not None else None
     template_meta = template.get("metadata") if template is not None else None
@@ -240,6 +247,7 @@ def parse_workload(doc: Y, meta: Meta, problems: list[Problem]) -> Workload:
                     args_location=args.location if args is not None else None,
                     command_item_locations=_item_locations(command),
                     args_item_locations=_item_locations(args),
+                    words=yaml_args(command) + yaml_args(args),
                 )
             )
     selector_node = spec.get("selector", "matchLabels") if spec is not None else None
