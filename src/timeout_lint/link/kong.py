@@ -75,7 +75,7 @@ def kong_hop(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], 
     )
 
 
-def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None) -> tuple[Hop, ...]:
+def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, backend=None) -> tuple[Hop, ...]:
     if service is None:
         return ()
     index = linker.index("kong_ingresses", lambda: kong_ingresses_by_name(linker.inventory.kong_ingresses))
