@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.durations import DurationError, parse_declared
 from timeout_lint.model import Location, Problem, WorstCase
@@ -30,11 +30,21 @@ class Version:
         return self.parts >= wanted
 
 
+class EdgeDeclaration(NamedTuple):
+    """An ``edge:`` entry: a hop no file describes, with the timeouts written on it."""
+
+    system: str | None  # a known edge ("cloudflare") whose defaults apply
+    name: str | None
+    timeouts: tuple[tuple[str, float, str, Location], ...]  # (key, seconds, raw, location): first-byte, idle, total
+    location: Location  # the entry
+
+
 @dataclass
 class ProjectConfig:
     path: str | None = None  # display path of the file, if there is one
     apps: list[AppDeclaration] = field(default_factory=list)
     kong_ingress_controller: Version | None = None
+    edge: list[EdgeDeclaration] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -176,6 +186,13 @@ def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
                 location=item.location,
             )
         )
+    edge = root.get("edge")
+    for index, item in enumerate(edge.seq() if edge is not None else ()):
+        if not ok("edge", index):
+            continue
+        declaration = _edge(item, index, config.problems)
+        if declaration is not None:
+            config.edge.append(declaration)
     kic = root.get("kong-ingress-controller")
     if kic is not None and ok("kong-ingress-controller") and kic.text:
         config.kong_ingress_controller = Version(
@@ -184,6 +201,27 @@ def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
     config.problems.extend(ctx.problems)
     config.problems.sort(key=lambda p: (p.location.line, p.location.column or 0))
     return config
+
+
+EDGE_TIMEOUT_KEYS = ("first-byte", "idle", "total")
+
+
+def _edge(item: Y, index: int, problems: list[Problem]) -> EdgeDeclaration | None:
+    system, name = item.str_at("system"), item.str_at("name")
+    timeouts = tuple(
+        (key, parse_declared(item.str_at(key)), item.str_at(key), item.key_location(key))
+        for key in EDGE_TIMEOUT_KEYS
+        if item.get(key) is not None
+    )
+    if system is None and name is None:
+        problems.append(Problem("invalid-configuration", f"edge[{index}]: give the system (cloudflare) or a name", item.location))
+        return None
+    if system is None and not timeouts:
+        problems.append(
+            Problem("invalid-configuration", f"edge[{index}]: {name} needs at least one of first-byte, idle, total", item.location)
+        )
+        return None
+    return EdgeDeclaration(system, name, timeouts, item.location)
 
 
 def find_project_file(roots: list[str], cwd: str) -> str | None:
