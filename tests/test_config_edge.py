@@ -109,3 +109,14 @@ def test_edges_front_every_path_in_order(tree):
 def test_no_edge_no_front_hops(tree):
     report = tree({"svc.yaml": APP, "nginx/nginx.conf": NGINX})
     assert [h.system for h in report.paths[0].hops] == ["nginx"]
+
+
+def test_zero_durations_the_schema_lets_through_are_problems_not_tracebacks(tmp_path):
+    config, problems = read(
+        tmp_path, "apps:\n  - service: a\n    worst-case-response: 0s\nedge:\n  - name: proxy\n    idle: 0m\n  - system: cloudflare\n"
+    )
+    assert problems == [
+        (3, 26, 'apps[0].worst-case-response: "0s" must be longer than zero'),
+        (6, 11, 'edge[0].idle: "0m" must be longer than zero'),
+    ]
+    assert config.apps == [] and [e.system for e in config.edge] == ["cloudflare"]

@@ -161,8 +161,10 @@ def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
             continue
         worst = item.get("worst-case-response")
         first = item.get("first-byte")
-        total = parse_declared(worst.text)
-        first_seconds = parse_declared(first.text) if first is not None else None
+        total = _declared(worst, f"apps[{index}].worst-case-response", config.problems)
+        if total is None:
+            continue
+        first_seconds = _declared(first, f"apps[{index}].first-byte", config.problems) if first is not None else None
         if first_seconds is not None and first_seconds > total:
             config.problems.append(
                 Problem(
@@ -203,16 +205,29 @@ def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
     return config
 
 
+def _declared(node: Y, where: str, problems: list[Problem]) -> float | None:
+    """Seconds of a duration the schema let through; what it cannot catch (``0s``) is a problem at the value."""
+    try:
+        return parse_declared(node.text or "")
+    except DurationError as exc:
+        problems.append(Problem("invalid-configuration", f"{where}: {exc}", node.location))
+        return None
+
+
 EDGE_TIMEOUT_KEYS = ("first-byte", "idle", "total")
 
 
 def _edge(item: Y, index: int, problems: list[Problem]) -> EdgeDeclaration | None:
     system, name = item.str_at("system"), item.str_at("name")
-    timeouts = tuple(
-        (key, parse_declared(item.str_at(key)), item.str_at(key), item.key_location(key))
-        for key in EDGE_TIMEOUT_KEYS
-        if item.get(key) is not None
-    )
+    timeouts = []
+    for key in EDGE_TIMEOUT_KEYS:
+        node = item.get(key)
+        if node is None:
+            continue
+        seconds = _declared(node, f"edge[{index}].{key}", problems)
+        if seconds is None:
+            return None
+        timeouts.append((key, seconds, node.text, item.key_location(key)))
     if system is None and name is None:
         problems.append(Problem("invalid-configuration", f"edge[{index}]: give the system (cloudflare) or a name", item.location))
         return None
@@ -221,7 +236,7 @@ def _edge(item: Y, index: int, problems: list[Problem]) -> EdgeDeclaration | Non
             Problem("invalid-configuration", f"edge[{index}]: {name} needs at least one of first-byte, idle, total", item.location)
         )
         return None
-    return EdgeDeclaration(system, name, timeouts, item.location)
+    return EdgeDeclaration(system, name, tuple(timeouts), item.location)
 
 
 def find_project_file(roots: list[str], cwd: str) -> str | None:
