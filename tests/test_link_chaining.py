@@ -234,3 +234,109 @@ def test_controller_workload_signatures(image, system):
     meta = Meta("apps/v1", "Deployment", "d", "default", where, {}, {})
     workload = Workload(meta, {}, {}, {}, (Container("c", image, (), (), where),), None)
     assert workload_controller(workload) == system
+
+
+ODD_SHAPES = """
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}
+data: [a, b]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: nginx-configuration, namespace: ingress-nginx}
+data:
+  proxy-read-timeout: {x: 1}
+  proxy-next-upstream: [1]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: c, namespace: ingress-nginx}
+spec:
+  template:
+    metadata: {labels: {app.kubernetes.io/name: ingress-nginx, app.kubernetes.io/component: controller}}
+    spec:
+      containers:
+        - name: x
+          args: "--configmap"
+        - "not a map"
+        - name: y
+          image: 12
+          command: [--configmap]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: s
+  namespace: shop
+  annotations:
+    cloud.google.com/backend-config: {default: x}
+    service.beta.kubernetes.io/aws-load-balancer-type: [nlb]
+    service.beta.kubernetes.io/aws-load-balancer-ssl-cert: x
+    service.beta.kubernetes.io/aws-load-balancer-ssl-ports: ",,443,http"
+    service.beta.kubernetes.io/aws-load-balancer-listener-attributes.TCP-80:
+spec:
+  type: LoadBalancer
+  loadBalancerClass: null
+  selector: {app.kubernetes.io/name: ingress-nginx}
+  ports: [{port: 80, protocol: null}, "x", {port: "http"}]
+---
+apiVersion: cloud.google.com/v1
+kind: BackendConfig
+metadata: {name: x, namespace: shop}
+spec: [1]
+---
+apiVersion: cloud.google.com/v1
+kind: BackendConfig
+metadata: {name: y, namespace: shop}
+spec: {timeoutSec: [1]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: i
+  namespace: shop
+  annotations:
+    kubernetes.io/ingress.class: gce
+    nginx.ingress.kubernetes.io/proxy-read-timeout: {a: b}
+    alb.ingress.kubernetes.io/group.name: [g]
+    alb.ingress.kubernetes.io/load-balancer-attributes: null
+    appgw.ingress.kubernetes.io/request-timeout: 99999999999999999999
+spec:
+  defaultBackend: {service: {name: s, port: {number: 80}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: j
+  namespace: shop
+  annotations:
+    nginx.ingress.kubernetes.io/proxy-read-timeout: "99999999999999999999999"
+    nginx.ingress.kubernetes.io/proxy-next-upstream-tries: "99999999999999999999999"
+spec:
+  ingressClassName: nginx
+  defaultBackend: {service: {name: s, port: {number: 80}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: k
+  namespace: shop
+  annotations:
+    kubernetes.io/ingress.class: azure/application-gateway
+    appgw.ingress.kubernetes.io/request-timeout: "99999999999999999999"
+    alb.ingress.kubernetes.io/load-balancer-attributes: "idle_timeout.timeout_seconds=99999999999999999999999999"
+spec:
+  defaultBackend: {service: {name: s, port: {number: 80}}}
+"""
+
+
+def test_odd_shapes_of_the_objects_these_systems_read_give_no_traceback(tree):
+    report = tree(
+        {
+            "odd.yaml": ODD_SHAPES.lstrip("\n"),
+            ".timeout-lint.yaml": 'edge:\n  - system: cloudflare\n    name: ""\n  - {}\n  - null\n  - name: a\n    total: 1h\n    first-byte: 2h\n',
+        }
+    )
+    assert {hop.system for path in report.paths for hop in path.hops} >= {"GKE Ingress", "ingress-nginx", "Azure Application Gateway"}
+    assert all(f.code == "TL004" for f in report.findings)

@@ -190,10 +190,14 @@ def test_annotation_integers_read_like_go_atoi(text, expected):
 
 
 def test_config_map_value_that_does_not_decode_keeps_the_built_in_default(tree):
-    hop, _ = nginx_hop(tree, ingress(), config_map('  proxy-read-timeout: "2m"\n  proxy-send-timeout: "0x78"'))
+    hop, _ = nginx_hop(
+        tree, ingress(), config_map('  proxy-read-timeout: "2m"\n  proxy-send-timeout: "0x78"\n  proxy-connect-timeout: {a: 1}')
+    )
     assert (timeout(hop, Kind.IDLE).seconds, timeout(hop, Kind.IDLE).explicit) == (60.0, False)
     assert timeout(hop, Kind.SEND).seconds == 120.0
+    assert (timeout(hop, Kind.CONNECT).seconds, timeout(hop, Kind.CONNECT).explicit) == (5.0, False)
     assert any("proxy-read-timeout" in n and '"2m"' in n for n in hop.notes)
+    assert any("proxy-connect-timeout" in n and "not a string" in n for n in hop.notes)
 
 
 def test_retries_defaults_and_annotations(tree):

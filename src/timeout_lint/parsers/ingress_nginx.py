@@ -153,7 +153,10 @@ def config_map_settings(config_map: ConfigMap) -> IngressNginxSettings:
         entry = config_map.data.get(key)
         if entry is None:
             continue
-        raw = entry.value or ""
+        if entry.value is None:  # a mapping, a list or null: ConfigMap data holds strings only
+            dropped.append(DroppedValue(key, "", "not a string: the API server refuses the ConfigMap", entry.value_location))
+            continue
+        raw = entry.value
         number = parse_int_base0(raw)
         if number is None:
             dropped.append(DroppedValue(key, raw, "not an integer number of seconds: ingress-nginx keeps its default", entry.location))
@@ -166,8 +169,10 @@ def config_map_settings(config_map: ConfigMap) -> IngressNginxSettings:
         else:
             settings[key] = Setting(key, number, raw, entry.location)
     entry = config_map.data.get(NEXT_UPSTREAM)
-    if entry is not None:
-        settings[NEXT_UPSTREAM] = Setting(NEXT_UPSTREAM, (entry.value or "").strip(), entry.value or "", entry.location)
+    if entry is not None and entry.value is None:
+        dropped.append(DroppedValue(NEXT_UPSTREAM, "", "not a string: the API server refuses the ConfigMap", entry.value_location))
+    elif entry is not None:
+        settings[NEXT_UPSTREAM] = Setting(NEXT_UPSTREAM, entry.value.strip(), entry.value, entry.location)
     return IngressNginxSettings(timeouts, settings, tuple(dropped))
 
 
