@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.durations import DurationError, parse_declared
 from timeout_lint.model import Location, Problem, WorstCase
@@ -30,11 +30,21 @@ class Version:
         return self.parts >= wanted
 
 
+class EdgeDeclaration(NamedTuple):
+    """An ``edge:`` entry: a hop no file describes, with the timeouts written on it."""
+
+    system: str | None  # a known edge ("cloudflare") whose defaults apply
+    name: str | None
+    timeouts: tuple[tuple[str, float, str, Location], ...]  # (key, seconds, raw, location): first-byte, idle, total
+    location: Location  # the entry
+
+
 @dataclass
 class ProjectConfig:
     path: str | None = None  # display path of the file, if there is one
     apps: list[AppDeclaration] = field(default_factory=list)
     kong_ingress_controller: Version | None = None
+    edge: list[EdgeDeclaration] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -152,10 +162,12 @@ def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
         worst = item.get("worst-case-response")
         first = item.get("first-byte")
         gap = item.get("max-gap")
-        total = parse_declared(worst.text)
+        total = _declared(worst, f"apps[{index}].worst-case-response", config.problems)
+        if total is None:
+            continue
         optional: dict[str, float | None] = {}
         for name, node in (("first-byte", first), ("max-gap", gap)):
-            seconds = parse_declared(node.text) if node is not None else None
+            seconds = _declared(node, f"apps[{index}].{name}", config.problems) if node is not None else None
             if seconds is not None and seconds > total:
                 config.problems.append(
                     Problem(
@@ -186,6 +198,13 @@ def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
                 source_location=source_location,
             )
         )
+    edge = root.get("edge")
+    for index, item in enumerate(edge.seq() if edge is not None else ()):
+        if not ok("edge", index):
+            continue
+        declaration = _edge(item, index, config.problems)
+        if declaration is not None:
+            config.edge.append(declaration)
     kic = root.get("kong-ingress-controller")
     if kic is not None and ok("kong-ingress-controller") and kic.text:
         config.kong_ingress_controller = Version(
@@ -211,6 +230,40 @@ def _source_directory(item: Y, index: int, source: SourceFile, config: ProjectCo
         )
         return None, None
     return directory, node.location
+
+
+def _declared(node: Y, where: str, problems: list[Problem]) -> float | None:
+    """Seconds of a duration the schema let through; what it cannot catch (``0s``) is a problem at the value."""
+    try:
+        return parse_declared(node.text or "")
+    except DurationError as exc:
+        problems.append(Problem("invalid-configuration", f"{where}: {exc}", node.location))
+        return None
+
+
+EDGE_TIMEOUT_KEYS = ("first-byte", "idle", "total")
+
+
+def _edge(item: Y, index: int, problems: list[Problem]) -> EdgeDeclaration | None:
+    system, name = item.str_at("system"), item.str_at("name")
+    timeouts = []
+    for key in EDGE_TIMEOUT_KEYS:
+        node = item.get(key)
+        if node is None:
+            continue
+        seconds = _declared(node, f"edge[{index}].{key}", problems)
+        if seconds is None:
+            return None
+        timeouts.append((key, seconds, node.text, item.key_location(key)))
+    if system is None and name is None:
+        problems.append(Problem("invalid-configuration", f"edge[{index}]: give the system (cloudflare) or a name", item.location))
+        return None
+    if system is None and not timeouts:
+        problems.append(
+            Problem("invalid-configuration", f"edge[{index}]: {name} needs at least one of first-byte, idle, total", item.location)
+        )
+        return None
+    return EdgeDeclaration(system, name, tuple(timeouts), item.location)
 
 
 def find_project_file(roots: list[str], cwd: str) -> str | None:

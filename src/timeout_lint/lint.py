@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from timeout_lint import config as project_config
 from timeout_lint.discover import discover
 from timeout_lint.engine import Selection, run
+from timeout_lint.lazy import load
 from timeout_lint.link import link
 from timeout_lint.model import Finding, RequestPath
 from timeout_lint.parse import ParseOptions, parse_all
@@ -47,7 +48,8 @@ def lint(options: LintOptions) -> Report:
         config = project_config.ProjectConfig()
     inventory = parse_all(discovery, config, ParseOptions(options.cwd, options.allow_outside_root, options.max_bytes))
     graph = link(inventory)
-    enumeration = enumerate_paths(graph)
+    front = load("timeout_lint.link.edge:edge_hops")(config) if config.edge else ()
+    enumeration = enumerate_paths(graph, front=front)
     model = Model(
         paths=tuple(enumeration.paths),
         inventory=inventory,

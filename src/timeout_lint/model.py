@@ -109,7 +109,7 @@ class Timeout(NamedTuple):
         """The value with its unit as the user wrote it: ``2s``, ``60000 ms``."""
         text = f"{self.raw} {self.unit}" if self.unit else self.raw
         human = format_seconds(self.seconds)
-        return text if human == self.raw else f"{text} ({human})"
+        return text if human in (self.raw, f"{self.raw}{self.unit or ''}") else f"{text} ({human})"
 
     def advice(self, needed: float) -> str:
         """The hint with the needed value written in this setting's unit."""
@@ -128,10 +128,21 @@ class Timeout(NamedTuple):
 class Retries(NamedTuple):
     """How often a hop tries the next hop again after a failure."""
 
-    extra_tries: int  # tries after the first
+    extra_tries: int  # tries after the first; -1: no count of its own (nginx proxy_next_upstream_tries 0)
     setting: str
     raw: str
     explicit: bool
+    location: Location
+    on: str = ""  # which failures are tried again, as the system writes them ("error timeout"); "" if not modelled
+    window: float = math.inf  # seconds after the first try within which another may start (proxy_next_upstream_timeout)
+
+
+class DroppedValue(NamedTuple):
+    """A value a system silently ignores (a wrong unit, out of range), leaving another value in place."""
+
+    setting: str
+    raw: str
+    reason: str
     location: Location
 
 

@@ -45,7 +45,7 @@ def test_servers_transport_units_kinds_and_positions(group):
         "42",
         "s",
         Kind.CONNECT,
-        "42 s (42s)",
+        "42 s",
     )  # bare digits: seconds
     assert (header.seconds, header.unit, header.kind, header.side) == (90, None, Kind.FIRST_BYTE, Side.UPSTREAM)
     assert (header.setting, header.location.line, header.location.column) == ("forwardingTimeouts.responseHeaderTimeout", 8, 5)

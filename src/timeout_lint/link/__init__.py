@@ -20,6 +20,7 @@ __all__ = ["ENTRY_LINKERS", "Graph", "GraphNode", "Linker", "link"]
 #: Each adds the entries of one system's own objects to the graph: function(linker) -> None.
 ENTRY_LINKERS: tuple[str, ...] = (
     "timeout_lint.link.kubernetes:link_ingresses",
+    "timeout_lint.link.kubernetes:link_load_balancer_services",  # after the Ingresses they may lead into
     "timeout_lint.link.nginx:link_routes",
     "timeout_lint.link.istio:link_virtual_services",
     "timeout_lint.link.traefik:link_ingress_routes",

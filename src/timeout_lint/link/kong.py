@@ -143,7 +143,7 @@ def upstream_policy_references(inventory: Inventory) -> list[UpstreamPolicyRefer
     return out
 
 
-def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None) -> tuple[Hop, ...]:
+def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, backend=None) -> tuple[Hop, ...]:
     if service is None:
         return ()
     index = linker.index("kong_ingresses", lambda: kong_ingresses_by_name(linker.inventory.kong_ingresses))

@@ -147,7 +147,7 @@ def traefik_hop(
     )
 
 
-def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None) -> tuple[Hop, ...]:
+def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, backend=None) -> tuple[Hop, ...]:
     """INGRESS_CONTROLLER_HOPS: an Ingress of class traefik (Traefik's kubernetesIngress provider)."""
     from timeout_lint.parsers.traefik import ENTRYPOINTS_ANNOTATION, SERVERS_TRANSPORT_ANNOTATION
 

@@ -63,6 +63,7 @@ class ServicePort(NamedTuple):
     name: str | None
     port: int | None
     target_port: int | str | None
+    protocol: str = "TCP"
 
 
 class Service(NamedTuple):
@@ -70,6 +71,15 @@ class Service(NamedTuple):
     selector: dict[str, str]
     ports: tuple[ServicePort, ...]
     worst_case: WorstCase | None
+    type: str = "ClusterIP"  # spec.type
+    load_balancer_class: str | None = None  # spec.loadBalancerClass
+
+    def port(self, ref: int | str | None) -> ServicePort | None:
+        """The port an Ingress backend names, by number or by name (as the API server resolves it)."""
+        for item in self.ports:
+            if (isinstance(ref, int) and item.port == ref) or (isinstance(ref, str) and item.name == ref):
+                return item
+        return None
 
 
 class Container(NamedTuple):
@@ -102,12 +112,18 @@ class IngressClass(NamedTuple):
     is_default: bool
 
 
+class ConfigMap(NamedTuple):
+    meta: Meta
+    data: dict[str, Entry]  # the data map, keys and values with positions
+
+
 @dataclass
 class KubernetesObjects:
     ingresses: list[Ingress] = field(default_factory=list)
     services: list[Service] = field(default_factory=list)
     workloads: list[Workload] = field(default_factory=list)
     ingress_classes: list[IngressClass] = field(default_factory=list)
+    config_maps: list[ConfigMap] = field(default_factory=list)
     #: CRDs of other systems, by kind, each a (Meta, document view) for that system's parser
     custom: dict[str, list] = field(default_factory=dict)
 
@@ -200,9 +216,23 @@ def parse_service(doc: Y, meta: Meta, problems: list[Problem]) -> Service:
     if spec is not None and spec.get("ports") is not None:
         for item in spec.get("ports").seq():
             port = _port(item.get("port"))
-            ports.append(ServicePort(item.str_at("name"), port if isinstance(port, int) else None, _port(item.get("targetPort"))))
+            ports.append(
+                ServicePort(
+                    item.str_at("name"),
+                    port if isinstance(port, int) else None,
+                    _port(item.get("targetPort")),
+                    (item.str_at("protocol") or "TCP").upper(),
+                )
+            )
     selector = _labels(spec.get("selector")) if spec is not None else {}
-    return Service(meta, selector, tuple(ports), worst_case_from_entries(meta.annotations, meta.labels, problems=problems))
+    return Service(
+        meta,
+        selector,
+        tuple(ports),
+        worst_case_from_entries(meta.annotations, meta.labels, problems=problems),
+        type=(spec.str_at("type") if spec is not None else None) or "ClusterIP",
+        load_balancer_class=spec.str_at("loadBalancerClass") if spec is not None else None,
+    )
 
 
 def _item_locations(node: Y | None) -> tuple[Location, ...]:
@@ -286,6 +316,7 @@ CUSTOM_RESOURCES = {
     "gateway.networking.k8s.io/GatewayClass": "timeout_lint.parsers.gateway_api:parse_gateway_class",
     "gateway.networking.k8s.io/Gateway": "timeout_lint.parsers.gateway_api:parse_gateway",
     "gateway.networking.k8s.io/HTTPRoute": "timeout_lint.parsers.gateway_api:parse_http_route",
+    "cloud.google.com/BackendConfig": "timeout_lint.parsers.gke:parse_backend_config",
 }
 
 
@@ -357,5 +388,7 @@ def read_object(doc: Y, out: KubernetesObjects, problems: list[Problem]) -> None
         out.workloads.append(parse_workload(doc, read_meta(doc, api_version, kind), problems))
     elif kind == "IngressClass":
         out.ingress_classes.append(parse_ingress_class(doc, read_meta(doc, api_version, kind)))
+    elif kind == "ConfigMap" and api_version == "v1":
+        out.config_maps.append(ConfigMap(read_meta(doc, api_version, kind), entries(doc.get("data"))))
     elif (key := custom_resource_key(api_version, kind)) is not None:
         out.custom.setdefault(key, []).append((read_meta(doc, api_version, kind), doc))

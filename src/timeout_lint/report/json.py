@@ -51,6 +51,8 @@ def _hop(hop: Hop) -> dict:
             "raw": hop.retries.raw,
             "explicit": hop.retries.explicit,
             "source": _location(hop.retries.location),
+            "on": hop.retries.on or None,
+            "window_seconds": _seconds(hop.retries.window),
         },
         "notes": list(hop.notes),
     }

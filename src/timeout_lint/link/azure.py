@@ -1,0 +1,31 @@
+"""Azure Application Gateway (AGIC): the gateway an Ingress of its class configures, with its request timeout."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from timeout_lint.defaults import lookup
+from timeout_lint.link.core import Linker
+from timeout_lint.model import Hop, Role
+from timeout_lint.parsers.azure import REQUEST_TIMEOUT, request_timeout
+
+if TYPE_CHECKING:
+    from timeout_lint.parsers.kubernetes import Ingress, IngressBackend, Service
+
+
+def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, backend: IngressBackend | None = None) -> tuple[Hop, ...]:
+    timeout, dropped = request_timeout(ingress.meta.annotations)
+    notes = tuple(f'{d.setting} "{d.raw}" is ignored: {d.reason}' for d in dropped)
+    if timeout is None:
+        what = "write" if dropped else "set"
+        hint = f'{what} the annotation {REQUEST_TIMEOUT} on {ingress.meta.ref} to more than "{{value}}" (seconds)'
+        timeout = lookup("azure-application-gateway", "request-timeout").timeout(ingress.meta.location, hint=hint)
+    hop = Hop(
+        "Azure Application Gateway",
+        Role.LOAD_BALANCER,
+        f"backend settings for {ingress.meta.ref}",
+        ingress.meta.location,
+        (timeout,),
+        notes=notes,
+    )
+    return (hop,)

@@ -1,0 +1,71 @@
+"""GKE Ingress: the Google Cloud load balancer's backend service in front of each Service port.
+
+Its timeout is the ``timeoutSec`` of the BackendConfig the Service's annotation names for the port
+(defaults.PRECEDENCE["gke", "timeoutSec"]), else the backend service default of 30 s. A BackendConfig
+that is named but not in the linted files leaves the timeout unknown rather than guessed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from timeout_lint.defaults import lookup
+from timeout_lint.link.core import Linker
+from timeout_lint.model import Hop, Role
+from timeout_lint.parsers.gke import BackendConfig, backend_config_refs
+
+if TYPE_CHECKING:
+    from timeout_lint.parsers.kubernetes import Ingress, IngressBackend, Service
+
+
+def _backend_configs(linker: Linker) -> dict[tuple[str, str], BackendConfig]:
+    return linker.index(
+        "backend_configs",
+        lambda: {
+            (b.meta.namespace, b.meta.name): b for b in linker.inventory.custom.get("cloud.google.com/BackendConfig", []) if b.applies
+        },
+    )
+
+
+def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, backend: IngressBackend | None = None) -> tuple[Hop, ...]:
+    default = lookup("gke", "timeoutSec")
+    if service is None:
+        return (
+            Hop(
+                "GKE Ingress",
+                Role.LOAD_BALANCER,
+                f"backend service for {ingress.meta.ref}",
+                ingress.meta.location,
+                (default.timeout(ingress.meta.location),),
+            ),
+        )
+    port = service.port(backend.port if backend is not None else None)
+    port_label = f" port {port.name or port.port}" if port is not None else ""
+    name = f"backend service for {service.meta.ref}{port_label}"
+    refs, problem = backend_config_refs(service.meta.annotations)
+    notes: list[str] = []
+    timeouts = ()
+    if problem is not None:
+        notes.append(f"timeoutSec unknown: {problem}")
+    else:
+        config_name = refs.name_for(port) if refs is not None else ""
+        if not config_name:
+            hint = (
+                f"attach a BackendConfig with spec.timeoutSec of more than {{value}} (seconds) to {service.meta.ref}{port_label} "
+                f"with the annotation cloud.google.com/backend-config"
+            )
+            timeouts = (default.timeout(service.meta.location, hint=hint),)
+        else:
+            config = _backend_configs(linker).get((service.meta.namespace, config_name))
+            if config is None:
+                notes.append(f"timeoutSec unknown: BackendConfig {service.meta.namespace}/{config_name} is not in the linted files")
+            elif config.timeout is not None:
+                timeouts = (config.timeout,)
+            else:
+                notes.extend(
+                    f'BackendConfig {config.meta.namespace}/{config.meta.name} {d.setting} "{d.raw}" is ignored: {d.reason}'
+                    for d in config.dropped
+                )
+                hint = f"set spec.timeoutSec on BackendConfig {config.meta.namespace}/{config.meta.name} to more than {{value}} (seconds)"
+                timeouts = (default.timeout(config.meta.location, hint=hint),)
+    return (Hop("GKE Ingress", Role.LOAD_BALANCER, name, service.meta.location, timeouts, notes=tuple(notes)),)

@@ -1,0 +1,36 @@
+"""Azure Application Gateway Ingress Controller (AGIC): the request timeout an Ingress annotation sets.
+
+``appgw.ingress.kubernetes.io/request-timeout`` is whole seconds as a string, read with
+``strconv.Atoi`` (pkg/annotations/ingress_annotations.go); AGIC writes it into the backend HTTP
+settings it generates for the Ingress, and 30 when it is absent or unreadable
+(pkg/appgw/backendhttpsettings.go). Application Gateway waits that long for the whole response.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from timeout_lint.model import DroppedValue, Kind, Side, Timeout
+
+if TYPE_CHECKING:
+    from timeout_lint.parsers.declarations import Entry
+
+REQUEST_TIMEOUT = "appgw.ingress.kubernetes.io/request-timeout"
+_ATOI = re.compile(r"[+-]?[0-9]+")
+_INT32_MAX = 2**31 - 1
+
+
+def request_timeout(annotations: dict[str, Entry]) -> tuple[Timeout | None, tuple[DroppedValue, ...]]:
+    entry = annotations.get(REQUEST_TIMEOUT)
+    if entry is None:
+        return None, ()
+    raw = entry.value or ""
+    if not _ATOI.fullmatch(raw):
+        return None, (DroppedValue(REQUEST_TIMEOUT, raw, "not a whole number of seconds: AGIC keeps 30", entry.location),)
+    seconds = int(raw)
+    if not 1 <= seconds <= _INT32_MAX:
+        return None, (
+            DroppedValue(REQUEST_TIMEOUT, raw, "not a positive number of seconds: Application Gateway refuses it", entry.location),
+        )
+    return Timeout(Kind.TOTAL, REQUEST_TIMEOUT, float(seconds), raw, True, entry.location, unit="s", side=Side.UPSTREAM), ()
