@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # each system's parser is imported only when a file of its ki
     from timeout_lint.parsers.kong import KongIngress
     from timeout_lint.parsers.kubernetes import KubernetesObjects
     from timeout_lint.parsers.nginx import Route
+    from timeout_lint.suppressions import Suppression
 
 _TEMPLATE = re.compile(r"\{\{-?\s*[^}]*\}\}|\{%-?.*?%\}")
 _KIND_LINE = re.compile(r"^\s*-?\s*kind\s*:", re.MULTILINE)
@@ -37,6 +38,17 @@ class Inventory:
     go_servers: dict[str, list[GoServer]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
+    #: inline suppressions of every file read (comments) and object (annotations); see suppressions.py
+    suppressions: list[Suppression] = field(default_factory=list)
+
+    def scan_suppressions(self, source: SourceFile, syntax: str) -> None:
+        """Collect the suppression comments of a file a parser read (syntax: a key of suppressions.SYNTAXES)."""
+        from timeout_lint.suppressions import MARKER, scan
+
+        if MARKER in source.text:
+            found, problems = scan(source, syntax)
+            self.suppressions.extend(found)
+            self.problems.extend(problems)
 
     @property
     def kong_ingresses(self) -> list[KongIngress]:
@@ -111,6 +123,8 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
         if source is None:
             continue
         inventory.files_read += 1
+        if item.kind is FileKind.COMPOSE or item.kind is FileKind.YAML:
+            inventory.scan_suppressions(source, "yaml")
         if item.kind is FileKind.COMPOSE:
             from timeout_lint.parsers.compose import parse_compose
 
@@ -142,6 +156,8 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
         inventory.nginx_routes.extend(nginx.routes)
         inventory.problems.extend(nginx.problems)
         inventory.files_read += nginx.files_read
+        for nginx_source in nginx.sources:
+            inventory.scan_suppressions(nginx_source, "nginx")
 
     # Go sources are read only where a build context points (never the whole tree)
     contexts = sorted({s.build_context for s in inventory.compose_services if s.build_context})
@@ -156,10 +172,12 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
         if source is None:
             continue
         inventory.files_read += 1
+        inventory.scan_suppressions(source, "go")
         from timeout_lint.parsers.golang import parse_go
 
         result = parse_go(source)
         for owner in owners:
             inventory.go_servers[owner].extend(result.servers)
         inventory.problems.extend(result.problems)
+    inventory.suppressions.extend(inventory.kubernetes.suppressions)
     return inventory

@@ -87,6 +87,7 @@ class NginxResult:
     routes: list[Route] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
+    sources: list[SourceFile] = field(default_factory=list)  # every nginx file read (for suppression comments)
 
 
 # -- reading files ----------------------------------------------------------------------------------
@@ -473,6 +474,7 @@ def parse_nginx(
             result.routes.extend(walker.routes)
     result.problems = _unique(reader.problems)
     result.files_read = len([v for v in reader.cache.values() if v is not None])
+    result.sources = [v.source for v in reader.cache.values() if v is not None]
     return result
 
 

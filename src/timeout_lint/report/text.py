@@ -11,7 +11,10 @@ if TYPE_CHECKING:
 
 
 def format_finding(finding: Finding) -> str:
-    lines = [f"{finding.location}: {finding.code} {finding.severity.value}: {finding.message}"]
+    marker = ""
+    if finding.suppressed:  # only with --show-suppressed
+        marker = f" (suppressed: {finding.suppression_reason})" if finding.suppression_reason else " (suppressed)"
+    lines = [f"{finding.location}: {finding.code} {finding.severity.value}{marker}: {finding.message}"]
     for related in finding.related:
         lines.append(f"    {related.location}: {related.message}")
     return "\n".join(lines)
@@ -20,7 +23,8 @@ def format_finding(finding: Finding) -> str:
 def summary(report: Report) -> str:
     counts = {severity: 0 for severity in Severity}
     for finding in report.findings:
-        counts[finding.severity] += 1
+        if not finding.suppressed:
+            counts[finding.severity] += 1
     parts = [
         f"{counts[s]} {s.value}{'' if counts[s] == 1 else 's'}"
         for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
@@ -28,7 +32,8 @@ def summary(report: Report) -> str:
     ]
     files = f"{report.files_read} file{'' if report.files_read == 1 else 's'}"
     paths = f"{len(report.paths)} request path{'' if len(report.paths) == 1 else 's'}"
-    return f"Found {', '.join(parts)} in {files} ({paths} checked)."
+    silenced = f", {report.suppressed} suppressed" if report.suppressed else ""
+    return f"Found {', '.join(parts)} in {files} ({paths} checked{silenced})."
 
 
 def format_report(report: Report) -> str:
