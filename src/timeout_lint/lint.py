@@ -15,6 +15,9 @@ from timeout_lint.paths import enumerate_paths
 from timeout_lint.rules.base import Model
 from timeout_lint.sources import DEFAULT_MAX_BYTES, display_path
 
+#: rules that report problems of the project file itself; never switched off for it
+CONFIG_RULES = ("unparsable-input", "invalid-configuration")
+
 
 @dataclass(frozen=True)
 class LintOptions:
@@ -98,6 +101,12 @@ def lint(options: LintOptions) -> Report:
     findings = run(
         model, selection, severities=config.severities, options=config.rule_options, per_file_ignored=_per_file_ignored(options, config)
     )
+    if config.problems:
+        # the project file's own errors are reported whatever it (or the command line) selects: a
+        # typo in `select` must not switch off the rule that would point at it
+        own = Model(paths=(), inventory=inventory, problems=tuple(config.problems))
+        findings += [f for f in run(own, Selection(select=CONFIG_RULES), severities=config.severities) if f not in findings]
+        findings.sort(key=lambda f: f.sort_key)
     suppressed = sum(1 for f in findings if f.suppressed)
     return Report(
         findings=tuple(f for f in findings if options.show_suppressed or not f.suppressed),

@@ -83,14 +83,14 @@ def _shape(value: object) -> str:
     return repr(value)
 
 
-def _selectors(node: Y, where: str, problems: list[Problem]) -> tuple[str, ...]:
-    """A list of rule selectors; unknown ones are problems at their item and are dropped."""
+def _selectors(node: Y, where: str, problems: list[Problem], valid: Callable[[int], bool]) -> tuple[str, ...]:
+    """A list of rule selectors; unknown ones are problems at their item and are dropped (as are invalid ones)."""
     from timeout_lint.engine import unknown_selectors
 
     out = []
     for index, item in enumerate(node.seq()):
         text = item.text
-        if text is None:
+        if text is None or not valid(index):
             continue
         if unknown_selectors([text]):
             problems.append(
@@ -102,18 +102,21 @@ def _selectors(node: Y, where: str, problems: list[Problem]) -> tuple[str, ...]:
 
 
 def read_settings(root: Y, config: ProjectConfig, ok: Callable[..., bool]) -> None:
-    """Fill the settings part of ``config`` from a validated document; ``ok(*path)`` says a part passed the schema."""
+    """Fill the settings part of ``config`` from a validated document; ``ok(*path)`` says a part passed the schema.
+
+    Each entry stands on its own: a bad item of a list, or a bad rule under ``rules``, drops only itself.
+    """
     from timeout_lint.options import OptionError, build
     from timeout_lint.rules import BY_CODE, BY_NAME
 
     problems = config.problems
     for key in SELECTOR_KEYS:
         node = root.get(key)
-        if node is not None and ok(key):
-            setattr(config, key.replace("-", "_"), _selectors(node, key, problems))
+        if node is not None and node.is_seq:
+            setattr(config, key.replace("-", "_"), _selectors(node, key, problems, lambda index, key=key: ok(key, index)))
 
     rules = root.get("rules")
-    if rules is not None and ok("rules"):
+    if rules is not None and rules.is_map:
         configured: dict[str, str] = {}
         for key, value, key_location in rules.items():
             if not ok("rules", key):
@@ -143,18 +146,19 @@ def read_settings(root: Y, config: ProjectConfig, ok: Callable[..., bool]) -> No
                 problems.append(Problem("invalid-configuration", f"rules.{key}.{exc.message}", location))
 
     exclude = root.get("exclude")
-    if exclude is not None and ok("exclude"):
-        config.exclude = tuple(item.text for item in exclude.seq() if item.text)
+    if exclude is not None and exclude.is_seq:
+        config.exclude = tuple(item.text for index, item in enumerate(exclude.seq()) if item.text and ok("exclude", index))
     force = root.get("force-exclude")
     if force is not None and ok("force-exclude"):
         config.force_exclude = force.plain_value() is True
 
     per_file = root.get("per-file-ignores")
-    if per_file is not None and ok("per-file-ignores"):
+    if per_file is not None and per_file.is_map:
         entries = []
         for pattern, value, _ in per_file.items():
-            if ok("per-file-ignores", pattern):
-                selectors = _selectors(value, f"per-file-ignores.{pattern}", problems)
+            if value.is_seq:
+                valid = lambda index, pattern=pattern: ok("per-file-ignores", pattern, index)  # noqa: E731
+                selectors = _selectors(value, f"per-file-ignores.{pattern}", problems, valid)
                 if selectors:
                     entries.append((pattern, selectors))
         config.per_file_ignores = tuple(entries)
