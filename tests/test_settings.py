@@ -375,3 +375,16 @@ def test_engine_takes_options_as_mappings_or_instances(tmp_path):
     assert [f.code for f in run(model, options={"TL101": TL101Options(Margin.parse("5%"))})] == ["TL101"]
     with pytest.raises(TypeError):
         run(model, options={"TL101": ("1s",)})
+
+
+@pytest.mark.parametrize(("fence", "name"), [("yaml", ".timeout-lint.yaml"), ("toml", "pyproject.toml")])
+def test_readme_configuration_examples_are_valid(tmp_path, fence, name):
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index(f"```{fence}\n# {name}\n") + len(f"```{fence}\n")
+    text = readme[start : readme.index("```", start)]
+    config, found = load_text(tmp_path, name, text)
+    assert found == []
+    assert config.ignore == ("kongingress-proxy-deprecated",) and config.rule_options["TL101"].margin.percent == 10
+    assert [a.service for a in config.apps] == ["export-api"]

@@ -112,7 +112,11 @@ def test_malformed_directives_are_invalid_configuration():
         ),
         ("invalid-configuration", 3, '"disable=" names no rule'),
         ("invalid-configuration", 4, "unknown rule code, prefix or name in a suppression: TL999"),
-        ("invalid-configuration", 5, "'TL101;TL102' is not a rule code, prefix or name (separate several with commas)"),
+        (
+            "invalid-configuration",
+            5,
+            "'TL101;TL102' is not a rule code, prefix or name (separate several with commas; the reason goes after ' -- ')",
+        ),
     ]
     assert [(f[0], f[2]) for f in found] == [(("TL101",), 4)]  # the known code of line 4 still counts
 

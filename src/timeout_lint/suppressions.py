@@ -211,7 +211,8 @@ def parse_directive(body: str, location: Location, problems: list[Problem]) -> t
         problems.append(
             Problem(
                 "invalid-configuration",
-                f"{', '.join(repr(s) for s in malformed)} is not a rule code, prefix or name (separate several with commas)",
+                f"{', '.join(repr(s) for s in malformed)} is not a rule code, prefix or name"
+                " (separate several with commas; the reason goes after ' -- ')",
                 location,
             )
         )
