@@ -388,3 +388,55 @@ def test_readme_configuration_examples_are_valid(tmp_path, fence, name):
     assert found == []
     assert config.ignore == ("kongingress-proxy-deprecated",) and config.rule_options["TL101"].margin.percent == 10
     assert [a.service for a in config.apps] == ["export-api"]
+
+
+def test_toml_positions_survive_every_toml_form():
+    from timeout_lint.sources import SourceFile
+    from timeout_lint.tomlconfig import compose_table
+    from timeout_lint.yamlnodes import DocContext, Y
+
+    text = (
+        '[project]\ndescription = """\n[tool.timeout-lint]\nnot a table: inside a string\n"""\n'  # 1-5
+        "authors = [{name = 'a', email = \"a@b\"}]  # [tool.timeout-lint] in a comment\n"  # 6
+        '[tool."timeout-lint"]\n'  # 7
+        'select = [ "TL1", # first\n  "TL3" ]\n'  # 8-9
+        "rules.TL101.margin = '10%'\n"  # 10
+        'per-file-ignores = { "a.b/*.yaml" = ["TL1"], \'c\' = [] }\n'  # 11
+        "when = 1979-05-27T07:32:00Z\n"  # 12
+        "[[tool.timeout-lint.apps]]\n"  # 13
+        'service = "a"\n'  # 14
+        "[[tool.timeout-lint.apps]]\n"  # 15
+        '  service = "b"  \n'  # 16
+    )
+    node = compose_table(text)
+    root = Y(node, DocContext(SourceFile("/p", "pyproject.toml", text)))
+
+    def at(*path):
+        item = root.get(*path)
+        return (item.line, item.column)
+
+    assert at("select", 0) == (8, 12) and at("select", 1) == (9, 3)
+    assert at("rules", "TL101", "margin") == (10, 22)
+    assert root.get("rules", "TL101").key_location("margin").line == 10
+    assert at("per-file-ignores", "a.b/*.yaml") == (11, 37) and root.get("per-file-ignores").key_location("c").column == 46
+    assert at("apps", 0, "service") == (14, 11) and at("apps", 1, "service") == (16, 13)
+    assert root.key_location("when").line == 12
+
+
+@pytest.mark.parametrize(
+    ("text", "configures"),
+    [
+        ('[tool.timeout-lint]\nselect = ["TL1"]\n', True),
+        ('[tool."timeout-lint".rules.TL101]\nmargin = "1s"\n', True),
+        ('[[tool.timeout-lint.apps]]\nservice = "a"\nworst-case-response = "1m"\n', True),
+        ('tool.timeout-lint.select = ["TL1"]\n', True),
+        ('[tool]\ntimeout-lint = { select = ["TL1"] }\n', True),
+        ('[project]\nname = "timeout-lint"\n[project.scripts]\ntimeout-lint = "timeout_lint.cli:main"\n', False),
+        ("[tool.ruff]\nline-length = 140\n", False),
+    ],
+)
+def test_which_pyproject_configures_timeout_lint(tmp_path, text, configures):
+    from timeout_lint.config import _has_tool_table
+
+    (tmp_path / "pyproject.toml").write_text(text)
+    assert _has_tool_table(str(tmp_path / "pyproject.toml")) is configures

@@ -89,6 +89,26 @@ def test_what_each_form_covers():
     ]
 
 
+def test_haproxy_forms():
+    found, problems = scanned(
+        "global\n"  # 1
+        "    # timeout-lint: disable-file=TL3 -- no Kong here\n"  # 2
+        "defaults\n"  # 3
+        "    # timeout-lint: disable=TL101 -- the export backend has its own section\n"  # 4
+        "    timeout server 30s\n"  # 5
+        "backend export\n"  # 6
+        '    http-request set-header X-Why "# timeout-lint: disable=TL102"\n'  # 7
+        "    timeout server 10m # timeout-lint: disable=TL102 -- streamed, first byte in 2s\n",  # 8
+        "haproxy",
+    )
+    assert problems == []
+    assert found == [
+        (("TL3",), "no Kong here", 2, 5, 1, WHOLE_FILE, "file"),
+        (("TL101",), "the export backend has its own section", 4, 5, 4, 5, "comment"),
+        (("TL102",), "streamed, first byte in 2s", 8, 24, 8, 8, "comment"),
+    ]
+
+
 def test_malformed_directives_are_invalid_configuration():
     found, problems = scanned(
         "# timeout-lint: disabel=TL101\n"
@@ -221,6 +241,7 @@ def test_yaml_comment_forms_on_a_kubernetes_object(tree):
         service(before_kind="# timeout-lint: disable=TL102 -- async export lands in Q3\n"),
         service(kind_suffix="  # timeout-lint: disable=TL102 -- async export lands in Q3"),
         "# timeout-lint: disable-file=TL102 -- async export lands in Q3\n" + service(),
+        service() + "# timeout-lint: disable-file -- async export lands in Q3\n",  # anywhere in the file
     ):
         report = tree({**KONG, "k8s/svc.yaml": text}, show_suppressed=True)
         assert [(f.code, f.suppressed, f.suppression_reason) for f in report.findings] == [("TL102", True, "async export lands in Q3")]

@@ -253,7 +253,11 @@ def _has_tool_table(path: str) -> bool:
             text = handle.read()
     except OSError:
         return False
-    if "timeout-lint" not in text:
+    # only a file that could define the table is parsed (tomllib costs a few milliseconds to import):
+    # [tool.timeout-lint...], [[tool.timeout-lint...]], or a timeout-lint key (dotted or in [tool])
+    if not re.search(
+        r"""^\s*(?:\[{1,2}\s*tool\s*\.\s*["']?timeout-lint|(?:tool\s*\.\s*)?["']?timeout-lint["']?\s*[.=])""", text, re.MULTILINE
+    ):
         return False
     import tomllib
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from timeout_lint.model import Finding, Location, Related, RequestPath, Severity
 from timeout_lint.rules import ALL_RULES
 from timeout_lint.rules.base import Context, Hit, Model, Rule, Scope
-from timeout_lint.suppressions import Suppression
+
+if TYPE_CHECKING:
+    from timeout_lint.suppressions import Suppression
 
 
 @dataclass(frozen=True)

@@ -52,14 +52,15 @@ class Report:
 
 def _excluded(options: LintOptions, config: project_config.ProjectConfig):
     """The exclude predicate for discovery: the command line's globs (from the working directory), else the file's."""
+    if options.exclude is not None:
+        globs, base = tuple(options.exclude), os.path.abspath(options.cwd)
+    else:
+        globs, base = config.exclude, config.root or os.path.abspath(options.cwd)
+    if not globs:
+        return None
     from timeout_lint.globs import PathPatterns
 
-    if options.exclude is not None:
-        patterns = PathPatterns(tuple(options.exclude), os.path.abspath(options.cwd))
-    else:
-        patterns = PathPatterns(config.exclude, config.root or os.path.abspath(options.cwd))
-    if not patterns.patterns:
-        return None
+    patterns = PathPatterns(globs, base)
     return lambda path: patterns.match(path) is not None
 
 

@@ -25,8 +25,8 @@ class OptionError(ValueError):
         self.message = message
 
 
-_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%$")
-_DURATION = re.compile(r"^(?:\d+(?:\.\d+)?(?:ms|h|m|s))+$")
+_PERCENT = r"(\d+(?:\.\d+)?)\s*%"  # compiled (and cached by re) on first use only
+_DURATION = r"(?:\d+(?:\.\d+)?(?:ms|h|m|s))+"
 
 
 class Margin(NamedTuple):
@@ -43,10 +43,10 @@ class Margin(NamedTuple):
         text = str(value).strip()
         if text in ("0", "0%", "0s"):
             return cls(raw=text)
-        percent = _PERCENT.match(text)
+        percent = re.fullmatch(_PERCENT, text)
         if percent:
             return cls(percent=float(percent.group(1)), raw=text)
-        if _DURATION.match(text):
+        if re.fullmatch(_DURATION, text):
             try:
                 return cls(seconds=parse_go_duration(text), raw=text)
             except DurationError as exc:  # pragma: no cover - the pattern admits only valid durations

@@ -30,14 +30,17 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from timeout_lint.model import Location, Problem
+from timeout_lint.parsers.declarations import DISABLE_KEY
 from timeout_lint.sources import SourceFile
 
 MARKER = "timeout-lint:"
-ANNOTATION = "timeout-lint/disable"
+ANNOTATION = DISABLE_KEY
 WHOLE_FILE = sys.maxsize  # last_line of a file-wide suppression
 
-_DIRECTIVE = re.compile(r"(?P<verb>disable-file|disable)\s*(?:=\s*(?P<codes>.*?))?\s*$")
-_SELECTOR = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+# patterns, not compiled regexes: re compiles (and caches) them on first use, so runs without a
+# single directive never pay for them
+_DIRECTIVE = r"(?P<verb>disable-file|disable)\s*(?:=\s*(?P<codes>.*?))?\s*"
+_SELECTOR = r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"
 
 
 class Suppression(NamedTuple):
@@ -191,7 +194,7 @@ def parse_directive(body: str, location: Location, problems: list[Problem]) -> t
     """``disable=TL101 -- reason`` (the text after ``timeout-lint:``) -> (verb, codes, reason), or None with a problem."""
     directive, separator, reason_text = body.partition("--")
     reason = reason_text.strip() or None if separator else None
-    match = _DIRECTIVE.fullmatch(directive.strip())
+    match = re.fullmatch(_DIRECTIVE, directive.strip())
     if match is None:
         problems.append(
             Problem(
@@ -206,7 +209,7 @@ def parse_directive(body: str, location: Location, problems: list[Problem]) -> t
     if codes_text is not None and not selectors:
         problems.append(Problem("invalid-configuration", f'"{match.group("verb")}=" names no rule', location))
         return None
-    malformed = [s for s in selectors if not _SELECTOR.match(s)]
+    malformed = [s for s in selectors if not re.fullmatch(_SELECTOR, s)]
     if malformed:
         problems.append(
             Problem(
@@ -283,7 +286,7 @@ def from_annotation(value: str | None, location: Location, first_line: int, last
         codes_text, separator, reason_text = entry.partition(":")
         reason = reason_text.strip() or None if separator else None
         selectors = _split_codes(codes_text)
-        malformed = [s for s in selectors if not _SELECTOR.match(s)]
+        malformed = [s for s in selectors if not re.fullmatch(_SELECTOR, s)]
         if not selectors or malformed:
             problems.append(
                 Problem(

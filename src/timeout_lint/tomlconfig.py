@@ -177,6 +177,8 @@ class _Scanner:
             self.pos += 1
             while True:
                 self.skip()
+                if self.pos >= len(self.text):
+                    return
                 if self.text[self.pos : self.pos + 1] == "}":
                     self.pos += 1
                     return
@@ -189,6 +191,8 @@ class _Scanner:
             index = 0
             while True:
                 self.skip()
+                if self.pos >= len(self.text):
+                    return
                 if self.text[self.pos : self.pos + 1] == "]":
                     self.pos += 1
                     return

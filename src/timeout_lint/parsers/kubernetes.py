@@ -7,13 +7,14 @@ being walked.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.model import Location, Problem, WorstCase
-from timeout_lint.parsers.declarations import Entry, worst_case_from_entries
-from timeout_lint.suppressions import ANNOTATION as DISABLE_ANNOTATION
-from timeout_lint.suppressions import Suppression, from_annotation
+from timeout_lint.parsers.declarations import DISABLE_KEY, Entry, worst_case_from_entries
 from timeout_lint.yamlnodes import Y
+
+if TYPE_CHECKING:
+    from timeout_lint.suppressions import Suppression
 
 DEFAULT_NAMESPACE = "default"
 WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
@@ -302,11 +303,13 @@ def read_object(doc: Y, out: KubernetesObjects, problems: list[Problem]) -> None
 def _read_disable_annotation(doc: Y, out: KubernetesObjects, problems: list[Problem]) -> None:
     """``timeout-lint/disable: "TL101: reason"`` silences findings anywhere in this object, of any kind."""
     annotations = doc.get("metadata", "annotations")
-    value = annotations.get(DISABLE_ANNOTATION) if annotations is not None and annotations.is_map else None
+    value = annotations.get(DISABLE_KEY) if annotations is not None and annotations.is_map else None
     if value is None:
         return
+    from timeout_lint.suppressions import from_annotation  # only objects that carry the annotation pay for it
+
     first_line, last_line = line_span(doc)
-    location = annotations.key_location(DISABLE_ANNOTATION) or value.location
+    location = annotations.key_location(DISABLE_KEY) or value.location
     found, bad = from_annotation(value.text if value.is_scalar else None, location, first_line, last_line)
     out.suppressions.extend(found)
     problems.extend(bad)
