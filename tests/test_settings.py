@@ -440,3 +440,14 @@ def test_which_pyproject_configures_timeout_lint(tmp_path, text, configures):
 
     (tmp_path / "pyproject.toml").write_text(text)
     assert _has_tool_table(str(tmp_path / "pyproject.toml")) is configures
+
+
+def test_toml_scanner_places_sub_tables_of_arrays_of_tables():
+    from timeout_lint.tomlconfig import _Scanner
+
+    scanner = _Scanner("[[arr]]\n[arr.subtab]\nval=1\n\n[[arr]]\n[arr.subtab]\nval=2\n")
+    scanner.document()
+    assert {path: place.key.line + 1 for path, place in scanner.places.items() if path[-1] == "val"} == {
+        ("arr", 0, "subtab", "val"): 3,
+        ("arr", 1, "subtab", "val"): 7,
+    }

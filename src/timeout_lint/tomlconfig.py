@@ -139,10 +139,10 @@ class _Scanner:
                 self.pair(table)
 
     def _record_header(self, parts: list[tuple[str, int]], header: int) -> None:
-        path: tuple = ()
+        names: tuple = ()
         for name, start in parts:
-            path = self._resolve((*path, name))
-            self.record(path, start, header)
+            names = (*names, name)
+            self.record(self._resolve(names), start, header)
 
     def _resolve(self, path: tuple) -> tuple:
         """A header path with the current index of every array of tables it goes through."""
