@@ -27,7 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories to lint (default: .)")
     parser.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
-    parser.add_argument("--config", metavar="FILE", help="project file to use instead of PATH/.timeout-lint.yaml")
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="project file to use instead of the one found (.timeout-lint.yaml, or pyproject.toml with [tool.timeout-lint])",
+    )
     parser.add_argument("--select", type=_csv, default=[], metavar="CODES", help="run only these rules (codes or prefixes: TL1,TL301)")
     parser.add_argument("--ignore", type=_csv, default=[], metavar="CODES", help="do not run these rules (codes or prefixes)")
     parser.add_argument("--extend-select", type=_csv, default=[], metavar="CODES", help="run these rules too, on top of the selection")
