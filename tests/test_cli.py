@@ -246,8 +246,8 @@ def test_list_rules_table_and_json():
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["code", "name", "severity", "default", "summary"]
     assert len(lines) == len(ALL_RULES) + 1
-    row = next(line for line in lines if line.startswith("TL007"))
-    assert row.split()[:4] == ["TL007", "unused-suppression", "warning", "on"]
+    row = next(line for line in lines if line.startswith("TL009"))
+    assert row.split()[:4] == ["TL009", "unused-suppression", "warning", "on"]
     assert row.endswith("A suppression comment or annotation silences no finding.")
     document = json.loads(run("--list-rules", "--format", "json").stdout)
     assert [r["code"] for r in document["rules"]] == [r.code for r in ALL_RULES]

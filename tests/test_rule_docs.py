@@ -3,7 +3,7 @@ the failing example yields exactly the output the doc shows, the fix yields noth
 in "Options" (usually with a `.timeout-lint.yaml` setting the option) yields what it shows.
 
 Examples run as `timeout-lint --extend-select CODE .` would: the default rules plus the rule itself
-(so rules about other rules' findings, TL007, can be shown), with any `.timeout-lint.yaml` among the
+(so rules about other rules' findings, TL009, can be shown), with any `.timeout-lint.yaml` among the
 example's files read as the project file (an example may set options, or ignore another rule)."""
 
 from __future__ import annotations

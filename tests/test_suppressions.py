@@ -1,4 +1,4 @@
-"""Inline suppressions: the comment scanner per syntax, every form end to end, annotations, and their audit (TL007, TL008)."""
+"""Inline suppressions: the comment scanner per syntax, every form end to end, annotations, and their audit (TL009, TL010)."""
 
 from __future__ import annotations
 
@@ -192,9 +192,9 @@ def test_every_comment_form_silences_nginx(tree, files):
 
 def test_a_suppression_two_lines_up_or_of_another_rule_does_not_silence(tree):
     report = tree(nginx("            # timeout-lint: disable=TL101 -- too far\n\n            proxy_read_timeout 2s;"))
-    assert [(f.code, f.location.line) for f in report.findings] == [("TL007", 5), ("TL101", 7)]
+    assert [(f.code, f.location.line) for f in report.findings] == [("TL009", 5), ("TL101", 7)]
     report = tree(nginx("            proxy_read_timeout 2s;  # timeout-lint: disable=TL102 -- wrong rule"))
-    assert [(f.code, f.location.line, f.suppressed) for f in report.findings] == [("TL101", 5, False), ("TL007", 5, False)]
+    assert [(f.code, f.location.line, f.suppressed) for f in report.findings] == [("TL101", 5, False), ("TL009", 5, False)]
 
 
 def test_suppression_in_an_included_nginx_file(tree):
@@ -258,7 +258,7 @@ def test_annotation_silences_findings_anywhere_in_its_object(tree):
     )
     report = tree({"k8s/ingress.yaml": ingress, "k8s/svc.yaml": service()})
     assert [(f.code, f.location.file, f.suppressed) for f in report.findings] == [
-        ("TL007", "k8s/ingress.yaml", False),
+        ("TL009", "k8s/ingress.yaml", False),
         ("TL102", "k8s/svc.yaml", False),
     ]
 
@@ -270,16 +270,16 @@ def test_annotation_with_several_entries_covers_only_its_own_document(tree):
     )
     report = tree({**KONG, "k8s/svc.yaml": other + annotated}, show_suppressed=True)
     assert [(f.code, f.location.line, f.suppressed, f.message.split(";")[0]) for f in report.findings] == [
-        ("TL007", 5, False, 'annotation "timeout-lint/disable: TL102" silences nothing'),
+        ("TL009", 5, False, 'annotation "timeout-lint/disable: TL102" silences nothing'),
         (
             "TL102",
             8,
             True,
             "Kong read_timeout is not set and its default 60s (idle timeout between reads) is shorter than the worst case 2m of Service shop/export-api",
         ),
-        ("TL007", 14, False, 'annotation "timeout-lint/disable: TL101" silences nothing'),
-        ("TL007", 14, False, 'annotation "timeout-lint/disable: TL3" silences nothing'),
-        ("TL008", 14, False, 'annotation "timeout-lint/disable: TL3" gives no reason'),
+        ("TL009", 14, False, 'annotation "timeout-lint/disable: TL101" silences nothing'),
+        ("TL009", 14, False, 'annotation "timeout-lint/disable: TL3" silences nothing'),
+        ("TL010", 14, False, 'annotation "timeout-lint/disable: TL3" gives no reason'),
     ]
 
 
@@ -311,8 +311,8 @@ def test_object_line_span_is_recorded(tmp_path):
 def test_unused_and_reasonless_suppressions_are_reported(tree):
     report = tree(nginx("            proxy_read_timeout 30s;  # timeout-lint: disable=TL101,TL102"))
     assert [(f.code, f.location.line, f.location.column, f.message) for f in report.findings] == [
-        ("TL007", 5, 38, 'suppression "disable=TL101,TL102" silences nothing; remove it'),
-        ("TL008", 5, 38, 'suppression "disable=TL101,TL102" gives no reason; add " -- why" after the codes'),
+        ("TL009", 5, 38, 'suppression "disable=TL101,TL102" silences nothing; remove it'),
+        ("TL010", 5, 38, 'suppression "disable=TL101,TL102" gives no reason; add " -- why" after the codes'),
     ]
     assert not report.failed  # warnings
 
@@ -320,7 +320,7 @@ def test_unused_and_reasonless_suppressions_are_reported(tree):
 def test_partly_used_suppression_names_the_unused_codes(tree):
     report = tree(nginx("            proxy_read_timeout 2s;  # timeout-lint: disable=TL101,TL3 -- streams"))
     assert [(f.code, f.message) for f in report.findings] == [
-        ("TL007", 'TL3 in suppression "disable=TL101,TL3" silences nothing; remove TL3 from it'),
+        ("TL009", 'TL3 in suppression "disable=TL101,TL3" silences nothing; remove TL3 from it'),
     ]
 
 
@@ -331,7 +331,7 @@ def test_suppression_of_a_rule_that_is_not_enabled(tree):
     }
     report = tree(files)
     assert [(f.code, f.message) for f in report.findings] == [
-        ("TL007", 'suppression "disable=TL101" silences nothing (TL101 is not enabled); remove it'),
+        ("TL009", 'suppression "disable=TL101" silences nothing (TL101 is not enabled); remove it'),
     ]
 
 
@@ -340,13 +340,13 @@ def test_per_file_ignores_make_a_suppression_unused(tree):
         **nginx("            proxy_read_timeout 2s;  # timeout-lint: disable=TL101 -- streams"),
         ".timeout-lint.yaml": 'per-file-ignores:\n  "nginx/*.conf": [TL101]\n',
     }
-    assert [f.code for f in tree(files).findings] == ["TL007"]
+    assert [f.code for f in tree(files).findings] == ["TL009"]
 
 
 def test_meta_rules_can_be_switched_off_or_suppressed(tree):
     files = nginx("            proxy_read_timeout 30s;  # timeout-lint: disable=TL101")
-    assert tree({**files, ".timeout-lint.yaml": "ignore: [TL007, TL008]\n"}).findings == ()
-    files = nginx("            proxy_read_timeout 30s;", before="# timeout-lint: disable-file=TL007 -- migrating\n")
+    assert tree({**files, ".timeout-lint.yaml": "ignore: [TL009, TL010]\n"}).findings == ()
+    files = nginx("            proxy_read_timeout 30s;", before="# timeout-lint: disable-file=TL009 -- migrating\n")
     report = tree(files, show_suppressed=True)
-    # the file-wide directive is used by the TL007 it silences, so it is not reported itself
+    # the file-wide directive is used by the TL009 it silences, so it is not reported itself
     assert report.findings == () and report.suppressed == 0

@@ -1,4 +1,4 @@
-"""TL008: a suppression that does not say why."""
+"""TL010: a suppression that does not say why."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def check(model: Model, ctx: Context) -> Iterator[Hit]:
 
 
 RULE = Rule(
-    code="TL008",
+    code="TL010",
     name="suppression-without-reason",
     severity=Severity.WARNING,
     scope=Scope.MODEL,

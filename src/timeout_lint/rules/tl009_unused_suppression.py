@@ -1,4 +1,4 @@
-"""TL007: a suppression comment or annotation that silenced nothing in this run."""
+"""TL009: a suppression comment or annotation that silenced nothing in this run."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def check(model: Model, ctx: Context) -> Iterator[Hit]:
 
 
 RULE = Rule(
-    code="TL007",
+    code="TL009",
     name="unused-suppression",
     severity=Severity.WARNING,
     scope=Scope.FINDINGS,
