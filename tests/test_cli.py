@@ -143,3 +143,122 @@ def test_explicit_config_file(tmp_path):
     result = run("--config", "conf/project.yaml", "nginx", cwd=tmp_path)
     assert result.returncode == 1
     assert "TL102" in result.stdout and "proxy_read_timeout" in result.stdout
+
+
+SUPPRESSED_TREE = {
+    "docker-compose.yml": "services:\n  app:\n    build: ./app\n    labels:\n      timeout-lint/worst-case-response: 10s\n",
+    "nginx/nginx.conf": "http {\n    server {\n        location / {\n            proxy_pass http://app:8080;\n"
+    "            proxy_read_timeout 2s;  # timeout-lint: disable=TL101 -- health checks only\n        }\n    }\n}\n",
+}
+
+
+def test_suppressed_findings_are_hidden_and_do_not_fail(tmp_path):
+    write_tree(tmp_path, SUPPRESSED_TREE)
+    result = run(".", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout == "Found 0 errors in 2 files (1 request path checked, 1 suppressed).\n"
+
+
+def test_show_suppressed_text(tmp_path):
+    write_tree(tmp_path, SUPPRESSED_TREE)
+    result = run("--show-suppressed", ".", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        "nginx/nginx.conf:5:13: TL101 error (suppressed: health checks only): nginx proxy_read_timeout 2s (idle timeout between "
+        "reads) is shorter than the worst case 10s of compose service app; path: nginx location / (server _) -> nginx "
+        "(proxy_read_timeout 2s) -> compose service app (worst case 10s)",
+        "    docker-compose.yml:5:7: worst case of compose service app declared here",
+        "Found 0 errors in 2 files (1 request path checked, 1 suppressed).",
+    ]
+
+
+def test_show_suppressed_json(tmp_path):
+    write_tree(tmp_path, SUPPRESSED_TREE)
+    document = json.loads(run("--format", "json", ".", cwd=tmp_path).stdout)
+    assert document["findings"] == [] and document["summary"]["suppressed"] == 1
+    document = json.loads(run("--format", "json", "--show-suppressed", ".", cwd=tmp_path).stdout)
+    (finding,) = document["findings"]
+    assert (finding["rule"], finding["line"], finding["suppressed"], finding["suppression_reason"]) == (
+        "TL101",
+        5,
+        True,
+        "health checks only",
+    )
+    assert document["summary"]["errors"] == 0 and document["summary"]["suppressed"] == 1
+
+
+def test_fail_on_warning(tmp_path):
+    # an include cycle is a warning (TL002): not a failure unless fail-on says so
+    write_tree(tmp_path, {"nginx/a.conf": "include a.conf;\n", "nginx/nginx.conf": "http { include a.conf; }\n"})
+    result = run(".", cwd=tmp_path)
+    assert "TL002 warning" in result.stdout and result.returncode == 0
+    assert run("--fail-on", "warning", ".", cwd=tmp_path).returncode == 1
+    write_tree(tmp_path, {".timeout-lint.yaml": "fail-on: warning\n"})
+    assert run(".", cwd=tmp_path).returncode == 1
+    assert run("--fail-on", "error", ".", cwd=tmp_path).returncode == 0  # the command line wins
+    write_tree(tmp_path, {".timeout-lint.yaml": "fail-on: warning\nignore: [include-cycle]\n"})
+    assert run(".", cwd=tmp_path).returncode == 0
+    write_tree(
+        tmp_path, {".timeout-lint.yaml": "fail-on: warning\n", "nginx/a.conf": "include a.conf;  # timeout-lint: disable=TL002 -- demo\n"}
+    )
+    assert run(".", cwd=tmp_path).returncode == 0  # suppressed findings never fail
+    assert run("--fail-on", "notice", ".", cwd=tmp_path).returncode == 2
+
+
+def test_command_line_selection_and_exclude_flags(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            ".timeout-lint.yaml": "select: [TL3]\nexclude: [legacy]\n",
+            "legacy/a.yaml": "kind: [\n",
+            "k8s/b.yaml": "kind: [\n",
+        },
+    )
+    assert run(".", cwd=tmp_path).stdout.startswith("Found 0 errors")
+    result = run("--extend-select", "TL001", ".", cwd=tmp_path)
+    assert result.returncode == 1 and [line.split(":")[0] for line in result.stdout.splitlines()[:-1]] == ["k8s/b.yaml"]
+    result = run("--extend-select", "TL001", "--exclude", "k8s", ".", cwd=tmp_path)  # replaces the file's exclude
+    assert [line.split(":")[0] for line in result.stdout.splitlines()[:-1]] == ["legacy/a.yaml"]
+    result = run("--extend-select", "TL001", "legacy/a.yaml", cwd=tmp_path)  # named explicitly: linted
+    assert result.returncode == 1
+    result = run("--extend-select", "TL001", "--force-exclude", "legacy/a.yaml", cwd=tmp_path)
+    assert result.returncode == 0
+    assert run("--extend-select", "TL999", ".", cwd=tmp_path).returncode == 2
+
+
+def test_explain_prints_the_rule_doc():
+    from timeout_lint.docs import rule_doc
+
+    for argument in ("TL101", "tl101", "timeout-shorter-than-worst-case"):
+        result = run("--explain", argument)
+        assert result.returncode == 0
+        assert result.stdout == rule_doc("TL101")
+    assert result.stdout.startswith("# TL101 timeout-shorter-than-worst-case\n") and "## Options" in result.stdout
+    missing = run("--explain", "TL999")
+    assert missing.returncode == 2 and missing.stdout == "" and "TL999" in missing.stderr
+
+
+def test_list_rules_table_and_json():
+    from timeout_lint.rules import ALL_RULES
+
+    result = run("--list-rules")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["code", "name", "severity", "default", "summary"]
+    assert len(lines) == len(ALL_RULES) + 1
+    row = next(line for line in lines if line.startswith("TL009"))
+    assert row.split()[:4] == ["TL009", "unused-suppression", "warning", "on"]
+    assert row.endswith("A suppression comment or annotation silences no finding.")
+    document = json.loads(run("--list-rules", "--format", "json").stdout)
+    assert [r["code"] for r in document["rules"]] == [r.code for r in ALL_RULES]
+    tl101 = next(r for r in document["rules"] if r["code"] == "TL101")
+    assert tl101 == {
+        "code": "TL101",
+        "name": "timeout-shorter-than-worst-case",
+        "severity": "error",
+        "enabled_by_default": True,
+        "scope": "path",
+        "since": "0.1.0",
+        "options": {"margin": "0"},
+        "summary": "A timeout set on a hop is shorter than the app's declared worst-case response.",
+    }

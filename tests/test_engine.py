@@ -44,3 +44,12 @@ def test_one_setting_on_many_paths_is_one_finding(tree):
     )
     (finding,) = report.findings
     assert len(finding.paths) == 2 and "(and 1 more request paths)" in finding.message
+
+
+def test_command_line_layer_over_project_file_layer():
+    file_layer = Selection(select=("TL1",), ignore=("TL102",))
+    assert enabled(Selection(base=file_layer)) == {"TL101"}
+    assert enabled(Selection(extend_select=("TL102",), base=file_layer)) == {"TL101", "TL102"}
+    assert enabled(Selection(ignore=("TL1",), base=file_layer)) == set()
+    assert enabled(Selection(select=("TL3",), base=file_layer)) == {"TL301"}  # --select starts afresh
+    assert enabled(Selection(select=("TL102",), base=Selection(ignore=("TL102",)))) == {"TL102"}

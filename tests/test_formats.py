@@ -89,7 +89,7 @@ def test_suppressed_findings_are_not_annotated():
     report = fixture("kong-csv-export")
     (finding,) = report.findings
     quiet = Report(**{**report.__dict__, "findings": (finding._replace(suppressed=True),)})
-    assert github_report(quiet).splitlines() == ["Found 1 error in 2 files (1 request path checked)."]
+    assert github_report(quiet).splitlines() == ["Found 0 errors in 2 files (1 request path checked)."]
 
 
 def test_github_format_is_chosen_in_github_actions_unless_a_format_is_given():

@@ -1,14 +1,22 @@
 """Every registered rule has a doc with the fixed headings, and the doc's examples run:
-the failing example yields exactly the output the doc shows, the fix yields nothing from that rule."""
+the failing example yields exactly the output the doc shows, the fix yields nothing, and an example
+in "Options" (usually with a `.timeout-lint.yaml` setting the option) yields what it shows.
+
+Examples run as `timeout-lint --extend-select CODE .` would: the default rules plus the rule itself
+(so rules about other rules' findings, TL009, can be shown), with any `.timeout-lint.yaml` among the
+example's files read as the project file (an example may set options, or ignore another rule)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import lint_tree
+from tests.conftest import write_tree
 from timeout_lint.docs import HEADINGS, rule_doc
+from timeout_lint.engine import Selection
+from timeout_lint.lint import LintOptions, Report, lint
 from timeout_lint.report.text import format_finding
 from timeout_lint.rules import ALL_RULES
 
@@ -60,6 +68,15 @@ def examples(section: str) -> tuple[dict[str, str], list[str] | None]:
     return files, output
 
 
+def run_example(root: Path, files: dict[str, str], code: str) -> Report:
+    write_tree(root, files)
+    return lint(LintOptions(paths=(".",), cwd=str(root), selection=Selection(extend_select=(code,))))
+
+
+def shown(report: Report) -> list[str]:
+    return [line for f in report.findings for line in format_finding(f).splitlines()]
+
+
 @pytest.fixture(params=ALL_RULES, ids=lambda rule: rule.code)
 def rule(request):
     return request.param
@@ -80,9 +97,8 @@ def test_failing_example_fires_exactly_as_shown(rule, tmp_path):
     files, output = examples(parts["Failing example"])
     assert files, "the failing example has no files"
     assert output, "the failing example does not show what timeout-lint reports"
-    report = lint_tree(tmp_path, files, select=(rule.code,))
-    shown = [line for f in report.findings for line in format_finding(f).splitlines()]
-    assert shown == output
+    report = run_example(tmp_path, files, rule.code)
+    assert shown(report) == output
     assert report.findings and all(f.code == rule.code for f in report.findings)
 
 
@@ -92,5 +108,26 @@ def test_fix_stays_silent(rule, tmp_path):
     fixed, _ = examples(parts["Fix"])
     assert fixed, "the fix shows no files"
     files = {**failing, **fixed}
-    report = lint_tree(tmp_path, files, select=(rule.code,))
+    report = run_example(tmp_path, files, rule.code)
     assert [f.code for f in report.findings] == []
+
+
+def test_options_example_runs_as_shown(rule, tmp_path):
+    """An example under "Options" is complete on its own; it shows what it reports, or nothing if it shows no output."""
+    files, output = examples(sections(rule_doc(rule.code))["Options"])
+    if rule.options is None:
+        assert not files, f"{rule.code} takes no options but its doc shows an options example"
+        return
+    assert files, f"{rule.code} takes options; its doc needs an example that sets them"
+    assert ".timeout-lint.yaml" in files, "the options example must show the project file that sets them"
+    report = run_example(tmp_path, files, rule.code)
+    assert not [f for f in report.findings if f.code == "TL004"], "the options example's project file is invalid"
+    assert shown(report) == (output or [])
+
+
+def test_every_option_is_documented(rule):
+    from timeout_lint.options import option_key
+
+    options = sections(rule_doc(rule.code))["Options"]
+    for name in rule.options._fields if rule.options is not None else ():
+        assert f"`{option_key(name)}`" in options, f"option {option_key(name)} of {rule.code} is not in its doc"

@@ -32,9 +32,22 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="output format (default: text; github when run by GitHub Actions, where GITHUB_ACTIONS=true)",
     )
-    parser.add_argument("--config", metavar="FILE", help="project file to use instead of PATH/.timeout-lint.yaml")
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="project file to use instead of the one found (.timeout-lint.yaml, or pyproject.toml with [tool.timeout-lint])",
+    )
     parser.add_argument("--select", type=_csv, default=[], metavar="CODES", help="run only these rules (codes or prefixes: TL1,TL301)")
     parser.add_argument("--ignore", type=_csv, default=[], metavar="CODES", help="do not run these rules (codes or prefixes)")
+    parser.add_argument("--extend-select", type=_csv, default=[], metavar="CODES", help="run these rules too, on top of the selection")
+    parser.add_argument(
+        "--fail-on", choices=("error", "warning"), help="exit 1 when an unsuppressed finding is at least this severe (default: error)"
+    )
+    parser.add_argument("--exclude", type=_csv, metavar="GLOBS", help="skip matching files and directories (replaces the file's exclude)")
+    parser.add_argument("--force-exclude", action="store_true", default=None, help="apply exclude to paths named on the command line too")
+    parser.add_argument("--show-suppressed", action="store_true", help="also show findings silenced by inline suppressions, marked")
+    parser.add_argument("--explain", metavar="CODE", help="print the documentation of a rule (code or name) and exit")
+    parser.add_argument("--list-rules", action="store_true", help="list every rule (a table, or JSON with --format json) and exit")
     parser.add_argument("--allow-outside-root", action="store_true", help="follow nginx includes outside the linted paths")
     parser.add_argument("--max-file-size", type=int, default=DEFAULT_MAX_BYTES, metavar="BYTES", help="skip (and report) larger files")
     parser.add_argument(
@@ -85,7 +98,12 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(_bare_show_paths(sys.argv[1:] if argv is None else list(argv)))
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code or 0)
-    unknown = unknown_selectors([*args.select, *args.ignore])
+    if args.explain is not None:
+        return explain(args.explain)
+    if args.list_rules:
+        sys.stdout.write(list_rules(args.format))
+        return EXIT_CLEAN
+    unknown = unknown_selectors([*args.select, *args.ignore, *args.extend_select])
     if unknown:
         print(f"timeout-lint: error: unknown rule code or prefix: {', '.join(unknown)}", file=sys.stderr)
         return EXIT_USAGE
@@ -96,9 +114,13 @@ def main(argv: list[str] | None = None) -> int:
         paths=tuple(args.paths),
         cwd=os.getcwd(),
         config_file=args.config,
-        selection=Selection(select=tuple(args.select), ignore=tuple(args.ignore)),
+        selection=Selection(select=tuple(args.select), ignore=tuple(args.ignore), extend_select=tuple(args.extend_select)),
         allow_outside_root=args.allow_outside_root,
         max_bytes=args.max_file_size,
+        exclude=tuple(args.exclude) if args.exclude is not None else None,
+        force_exclude=args.force_exclude,
+        fail_on=Severity(args.fail_on) if args.fail_on else None,
+        show_suppressed=args.show_suppressed,
     )
     report = lint(options)
     output = render(
@@ -114,9 +136,60 @@ def main(argv: list[str] | None = None) -> int:
         print(f"timeout-lint: error: {missing}: no such file or directory", file=sys.stderr)
     if report.unreadable:
         return EXIT_USAGE
-    if any(f.severity is Severity.ERROR and not f.suppressed for f in report.findings):
+    if report.failed:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _find_rule(code_or_name: str):
+    from timeout_lint.rules import BY_CODE, BY_NAME
+
+    return BY_CODE.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())
+
+
+def explain(code_or_name: str) -> int:
+    """``--explain TL101``: the rule's documentation (Markdown), as shipped."""
+    from timeout_lint.docs import rule_doc
+
+    rule = _find_rule(code_or_name)
+    if rule is None:
+        print(f"timeout-lint: error: --explain {code_or_name}: no rule has this code or name (see --list-rules)", file=sys.stderr)
+        return EXIT_USAGE
+    doc = rule_doc(rule.code)
+    if doc is None:  # pragma: no cover - tests/test_rule_docs.py requires a doc for every rule
+        print(f"timeout-lint: error: {rule.code} has no documentation", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(doc if doc.endswith("\n") else doc + "\n")
+    return EXIT_CLEAN
+
+
+def list_rules(output_format: str) -> str:
+    """``--list-rules``: code, name, default severity, on or off by default, summary."""
+    from timeout_lint.options import defaults
+    from timeout_lint.rules import ALL_RULES
+
+    if output_format == "json":
+        import json
+
+        rules = [
+            {
+                "code": rule.code,
+                "name": rule.name,
+                "severity": rule.severity.value,
+                "enabled_by_default": rule.enabled_by_default,
+                "scope": rule.scope.value,
+                "since": rule.since,
+                "options": defaults(rule.options),
+                "summary": rule.summary,
+            }
+            for rule in ALL_RULES
+        ]
+        return json.dumps({"rules": rules}, indent=2, ensure_ascii=False) + "\n"
+    header = ("code", "name", "severity", "default", "summary")
+    rows = [(r.code, r.name, r.severity.value, "on" if r.enabled_by_default else "off", r.summary) for r in ALL_RULES]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1] for row in [header, *rows]]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,7 +1,15 @@
-"""The project file, ``.timeout-lint.yaml``: validated with jsonschema against the shipped schema.
+"""The project file, ``.timeout-lint.yaml`` or ``[tool.timeout-lint]`` in pyproject.toml.
 
-Every schema error becomes a problem at the file and line of the offending value; the valid parts
-of the file are still used.
+Both are validated with jsonschema against the shipped schema (its ``rules`` part filled in from the
+rule catalogue, so each rule's options are checked by name). Every schema error becomes a problem at
+the file and line of the offending value; the valid parts of the file are still used. pyproject.toml
+is read with tomllib and turned into the same node tree (tomlconfig.py), so both forms are read by
+the same code; its positions are best effort.
+
+Which file: the first of the linted directories (then the working directory) that has one; in that
+directory ``.timeout-lint.yaml`` (or ``.yml``) wins over pyproject.toml, whose table is then not read
+at all (one file wins, as in ruff: no merging). A pyproject.toml without ``[tool.timeout-lint]`` does
+not count. Command-line flags override the file's settings.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.durations import DurationError, parse_declared
-from timeout_lint.model import Location, Problem, WorstCase
+from timeout_lint.model import Location, Problem, Severity, WorstCase
 from timeout_lint.parsers.declarations import AppDeclaration
 from timeout_lint.sources import SourceFile, read
 
@@ -46,6 +54,17 @@ class ProjectConfig:
     kong_ingress_controller: Version | None = None
     edge: list[EdgeDeclaration] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # -- what runs and how it is reported (read by settings.py; command-line flags override them) --
+    root: str | None = None  # absolute directory of the project file: relative globs are anchored there
+    select: tuple[str, ...] | None = None  # None: not set (the rules on by default run)
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    severities: dict[str, Severity] = field(default_factory=dict)  # code -> severity
+    rule_options: dict[str, object] = field(default_factory=dict)  # code -> the rule's options instance
+    exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors)
+    fail_on: Severity | None = None
 
 
 DURATION_PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|h|m|s))+$"
@@ -77,6 +96,11 @@ def _describe(path) -> str:
 
 
 def _schema_message(error) -> str:
+    from timeout_lint.settings import settings_message
+
+    special = settings_message(error)
+    if special is not None:
+        return special
     if error.validator == "additionalProperties":
         extra = re.findall(r"'([^']+)' was unexpected", error.message)
         if extra:
@@ -119,20 +143,35 @@ def validate(root: Y, schema: dict) -> list[tuple[tuple, str, Location]]:
 
 
 def load(path: str, display: str) -> ProjectConfig:
-    config = ProjectConfig(path=display)
+    config = ProjectConfig(path=display, root=os.path.dirname(os.path.abspath(path)))
     source, problems = read(path, display)
     config.problems.extend(problems)
     if source is None:
         return config
+    if path.endswith(".toml"):
+        return parse_pyproject(source, config)
     return parse_config(source, config)
 
 
-def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
+def parse_pyproject(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
+    """``[tool.timeout-lint]`` of a pyproject.toml, read like a YAML project file."""
+    from timeout_lint.tomlconfig import TomlError, compose_table
+
+    try:
+        node = compose_table(source.text)
+    except TomlError as exc:
+        config.problems.append(Problem("unparsable-input", exc.message, source.location(exc.line, exc.column)))
+        return config
+    return parse_config(source, config, [node] if node is not None else [])
+
+
+def parse_config(source: SourceFile, config: ProjectConfig, nodes: list | None = None) -> ProjectConfig:
+    """The project file's settings; ``nodes`` is the already composed document (pyproject.toml), else the YAML is composed here."""
     from timeout_lint.yamlnodes import DocContext, Y, YamlSyntaxError, compose_all
 
     ctx = DocContext(source)
     try:
-        documents = list(compose_all(source.text))
+        documents = list(compose_all(source.text)) if nodes is None else nodes
     except YamlSyntaxError as exc:
         config.problems.append(Problem("unparsable-input", exc.message, source.location(exc.line, exc.column)))
         return config
@@ -146,7 +185,9 @@ def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
     if not root.is_map:
         config.problems.append(Problem("invalid-configuration", f"the project file must be a mapping, not a {root.shape}", root.location))
         return config
-    errors = validate(root, load_schema())
+    from timeout_lint.settings import project_schema, read_settings
+
+    errors = validate(root, project_schema(load_schema()))
     bad_paths = {path for path, _, _ in errors}
     for path, message, location in errors:
         where = _describe(path)
@@ -210,6 +251,7 @@ def parse_config(source: SourceFile, config: ProjectConfig) -> ProjectConfig:
         config.kong_ingress_controller = Version(
             tuple(int(p) for p in kic.text.split(".")), kic.text, root.key_location("kong-ingress-controller")
         )
+    read_settings(root, config, ok)
     config.problems.extend(ctx.problems)
     config.problems.sort(key=lambda p: (p.location.line, p.location.column or 0))
     return config
@@ -267,7 +309,10 @@ def _edge(item: Y, index: int, problems: list[Problem]) -> EdgeDeclaration | Non
 
 
 def find_project_file(roots: list[str], cwd: str) -> str | None:
-    """The project file of the first linted directory that has one, else of the working directory."""
+    """The project file of the first linted directory that has one, else of the working directory.
+
+    In one directory ``.timeout-lint.yaml`` wins over a pyproject.toml with ``[tool.timeout-lint]``.
+    """
     from timeout_lint.discover import PROJECT_CONFIG_NAMES
 
     for directory in [*roots, cwd]:
@@ -275,4 +320,30 @@ def find_project_file(roots: list[str], cwd: str) -> str | None:
             candidate = os.path.join(directory, name)
             if os.path.isfile(candidate):
                 return candidate
+        pyproject = os.path.join(directory, "pyproject.toml")
+        if os.path.isfile(pyproject) and _has_tool_table(pyproject):
+            return pyproject
     return None
+
+
+def _has_tool_table(path: str) -> bool:
+    """Whether a pyproject.toml configures timeout-lint; a broken one that names the table counts (to report it)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+    except OSError:
+        return False
+    # only a file that could define the table is parsed (tomllib costs a few milliseconds to import):
+    # [tool.timeout-lint...], [[tool.timeout-lint...]], or a timeout-lint key (dotted or in [tool])
+    if not re.search(
+        r"""^\s*(?:\[{1,2}\s*tool\s*\.\s*["']?timeout-lint|(?:tool\s*\.\s*)?["']?timeout-lint["']?\s*[.=])""", text, re.MULTILINE
+    ):
+        return False
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return "[tool.timeout-lint" in text
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "timeout-lint" in tool

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import fnmatch
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from timeout_lint.model import Location
@@ -120,15 +121,34 @@ def classify(path: str, root: str, explicit: bool = False) -> FileKind | None:
     return None
 
 
-def discover(paths: list[str], cwd: str) -> Discovery:
-    """Walk the given paths in a fixed order (sorted), so output never depends on the file system."""
+def given_roots(paths: list[str], cwd: str) -> list[str]:
+    """The directories linted: each directory given, and the directory of each file given."""
+    roots = []
+    for given in paths:
+        absolute = os.path.abspath(os.path.join(cwd, given))
+        if os.path.isdir(absolute):
+            roots.append(absolute)
+        elif os.path.isfile(absolute):
+            roots.append(os.path.dirname(absolute))
+    return roots
+
+
+def discover(paths: list[str], cwd: str, excluded: Callable[[str], bool] | None = None, force_exclude: bool = False) -> Discovery:
+    """Walk the given paths in a fixed order (sorted), so output never depends on the file system.
+
+    ``excluded`` (an absolute path -> whether the project's ``exclude`` globs match it) prunes files
+    and directories found while walking; paths named explicitly are linted anyway unless
+    ``force_exclude`` (as in ruff, so that a tool passing file names cannot lint an excluded file).
+    """
     result = Discovery()
     seen: set[str] = set()
     for given in paths:
         absolute = os.path.abspath(os.path.join(cwd, given))
+        if excluded is not None and force_exclude and os.path.exists(absolute) and excluded(absolute):
+            continue
         if os.path.isdir(absolute):
             result.roots.append(absolute)
-            _walk(absolute, cwd, result, seen)
+            _walk(absolute, cwd, result, seen, excluded)
         elif os.path.isfile(absolute):
             result.roots.append(os.path.dirname(absolute))
             kind = classify(absolute, os.path.dirname(absolute), explicit=True)
@@ -140,7 +160,7 @@ def discover(paths: list[str], cwd: str) -> Discovery:
     return result
 
 
-def _walk(root: str, cwd: str, result: Discovery, seen: set[str]) -> None:
+def _walk(root: str, cwd: str, result: Discovery, seen: set[str], excluded: Callable[[str], bool] | None = None) -> None:
     # followlinks: directory symlinks are followed, each real directory at most once (loops end here)
     visited_dirs: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
@@ -156,9 +176,13 @@ def _walk(root: str, cwd: str, result: Discovery, seen: set[str]) -> None:
             continue
         visited_dirs.add(key)
         dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not os.path.isfile(os.path.join(dirpath, d, "pyvenv.cfg")))
+        if excluded is not None:
+            dirnames[:] = [d for d in dirnames if not excluded(os.path.join(dirpath, d))]
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
             if path in seen:
+                continue
+            if excluded is not None and excluded(path):
                 continue
             kind = classify(path, root)
             if kind is None:

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from timeout_lint import config as project_config
-from timeout_lint.discover import discover
+from timeout_lint.discover import discover, given_roots
 from timeout_lint.engine import Selection, run
 from timeout_lint.lazy import load
 from timeout_lint.link import link
-from timeout_lint.model import Finding, RequestPath
+from timeout_lint.model import Finding, RequestPath, Severity
 from timeout_lint.parse import ParseOptions, parse_all
 from timeout_lint.paths import enumerate_paths
 from timeout_lint.rules import ALL_RULES
 from timeout_lint.rules.base import Model, Rule
 from timeout_lint.sources import DEFAULT_MAX_BYTES, display_path
+
+#: rules that report problems of the project file itself; never switched off for it
+CONFIG_RULES = ("unparsable-input", "invalid-configuration")
 
 
 @dataclass(frozen=True)
@@ -23,9 +26,14 @@ class LintOptions:
     paths: tuple[str, ...] = (".",)
     cwd: str = field(default_factory=os.getcwd)
     config_file: str | None = None  # explicit --config; otherwise found at the linted root
-    selection: Selection = Selection()
+    selection: Selection = Selection()  # the command line's; it overrides the project file's
     allow_outside_root: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
+    # -- command-line overrides of the project file (None: the file decides) --
+    exclude: tuple[str, ...] | None = None  # globs, relative to the working directory
+    force_exclude: bool | None = None
+    fail_on: Severity | None = None
+    show_suppressed: bool = False  # keep suppressed findings in the report (stamped suppressed)
 
 
 @dataclass(frozen=True)
@@ -37,15 +45,54 @@ class Report:
     config_file: str | None
     rules: tuple[Rule, ...] = ()  # every rule that ran (SARIF lists them)
     root: str = ""  # the directory relative display paths start from (SARIF's %SRCROOT%)
+    suppressed: int = 0  # findings silenced by inline suppressions (in ``findings`` only with show_suppressed)
+    fail_on: Severity = Severity.ERROR  # the least severe finding that fails the run
+
+    @property
+    def failed(self) -> bool:
+        """Whether any unsuppressed finding is at least as severe as ``fail_on`` (exit status 1)."""
+        return any(not f.suppressed and f.severity.rank >= self.fail_on.rank for f in self.findings)
+
+
+def _excluded(options: LintOptions, config: project_config.ProjectConfig):
+    """The exclude predicate for discovery: the command line's globs (from the working directory), else the file's."""
+    if options.exclude is not None:
+        globs, base = tuple(options.exclude), os.path.abspath(options.cwd)
+    else:
+        globs, base = config.exclude, config.root or os.path.abspath(options.cwd)
+    if not globs:
+        return None
+    from timeout_lint.globs import PathPatterns
+
+    patterns = PathPatterns(globs, base)
+    return lambda path: patterns.match(path) is not None
+
+
+def _per_file_ignored(options: LintOptions, config: project_config.ProjectConfig):
+    """Whether a rule's finding at a location falls under the project file's per-file-ignores."""
+    if not config.per_file_ignores:
+        return None
+    from timeout_lint.globs import PathPatterns
+
+    base = config.root or os.path.abspath(options.cwd)
+    entries = [(PathPatterns((pattern,), base), selectors) for pattern, selectors in config.per_file_ignores]
+
+    def ignored(rule, location) -> bool:
+        path = os.path.join(options.cwd, location.file)
+        return any(patterns.match(path) and any(rule.matches(s) for s in selectors) for patterns, selectors in entries)
+
+    return ignored
 
 
 def lint(options: LintOptions) -> Report:
-    discovery = discover(list(options.paths), options.cwd)
-    config_path = options.config_file or project_config.find_project_file(discovery.roots, options.cwd)
+    roots = given_roots(list(options.paths), options.cwd)
+    config_path = options.config_file or project_config.find_project_file(roots, options.cwd)
     if config_path is not None:
         config = project_config.load(config_path, display_path(os.path.abspath(config_path), options.cwd))
     else:
         config = project_config.ProjectConfig()
+    force_exclude = options.force_exclude if options.force_exclude is not None else config.force_exclude
+    discovery = discover(list(options.paths), options.cwd, _excluded(options, config), force_exclude)
     inventory = parse_all(discovery, config, ParseOptions(options.cwd, options.allow_outside_root, options.max_bytes))
     graph = link(inventory)
     front = load("timeout_lint.link.edge:edge_hops")(config) if config.edge else ()
@@ -55,13 +102,26 @@ def lint(options: LintOptions) -> Report:
         inventory=inventory,
         problems=tuple(inventory.problems + enumeration.problems),
     )
-    findings = run(model, options.selection)
+    file_selection = Selection(select=config.select or (), ignore=config.ignore, extend_select=config.extend_select)
+    selection = options.selection if options.selection.base is not None else replace(options.selection, base=file_selection)
+    findings = run(
+        model, selection, severities=config.severities, options=config.rule_options, per_file_ignored=_per_file_ignored(options, config)
+    )
+    if config.problems:
+        # the project file's own errors are reported whatever it (or the command line) selects: a
+        # typo in `select` must not switch off the rule that would point at it
+        own = Model(paths=(), inventory=inventory, problems=tuple(config.problems))
+        findings += [f for f in run(own, Selection(select=CONFIG_RULES), severities=config.severities) if f not in findings]
+        findings.sort(key=lambda f: f.sort_key)
+    suppressed = sum(1 for f in findings if f.suppressed)
     return Report(
-        findings=tuple(findings),
+        findings=tuple(f for f in findings if options.show_suppressed or not f.suppressed),
         paths=model.paths,
         files_read=inventory.files_read + (1 if config_path else 0),
         unreadable=tuple(discovery.unreadable),
         config_file=config.path,
-        rules=tuple(rule for rule in ALL_RULES if options.selection.enabled(rule)),
+        rules=tuple(rule for rule in ALL_RULES if selection.enabled(rule)),
         root=options.cwd,
+        suppressed=suppressed,
+        fail_on=options.fail_on or config.fail_on or Severity.ERROR,
     )

@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # each system's parser is imported only when a file of its ki
     from timeout_lint.parsers.nginx import Route
     from timeout_lint.parsers.node import NodeServer
     from timeout_lint.parsers.traefik import StaticConfig
+    from timeout_lint.suppressions import Suppression
 
 _KIND_LINE = re.compile(r"^\s*-?\s*kind\s*:", re.MULTILINE)
 #: Kong declarative configuration (DB-less kong.yml, decK) has this key at the top level
@@ -55,6 +56,18 @@ class Inventory:
     cwd: str = ""  # the working directory display paths are relative to
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
+    #: inline suppressions of every file read (comments) and object (annotations); see suppressions.py
+    suppressions: list[Suppression] = field(default_factory=list)
+
+    def scan_suppressions(self, source: SourceFile, syntax: str) -> None:
+        """Collect the suppression comments of a file a parser read (syntax: a key of suppressions.SYNTAXES)."""
+        if "timeout-lint:" not in source.text:  # suppressions.MARKER: nearly every file has none
+            return
+        from timeout_lint.suppressions import scan
+
+        found, problems = scan(source, syntax)
+        self.suppressions.extend(found)
+        self.problems.extend(problems)
 
     @property
     def kong_ingresses(self) -> list[KongIngress]:
@@ -141,9 +154,10 @@ def read_haproxy(path: str, display: str, quiet: bool, inventory: Inventory, opt
 
 #: Source files read only inside an app's source directory (parsers/appsource.py), never the whole
 #: tree: kind -> (parser "module:function"(SourceFile) -> result with .servers/.problems, Inventory field)
+#: file kind -> (parser, Inventory attribute its servers go to, comment syntax for suppressions)
 APP_SOURCE_PARSERS = {
-    FileKind.GO: ("timeout_lint.parsers.golang:parse_go", "go_servers"),
-    FileKind.NODE: ("timeout_lint.parsers.node:parse_node", "node_servers"),
+    FileKind.GO: ("timeout_lint.parsers.golang:parse_go", "go_servers", "go"),
+    FileKind.NODE: ("timeout_lint.parsers.node:parse_node", "node_servers", "js"),
 }
 
 
@@ -160,7 +174,7 @@ def read_app_sources(
     source_files: list[tuple[FileKind, str, str]], directories: list[str], inventory: Inventory, options: ParseOptions
 ) -> None:
     """Go and JavaScript files, only those inside a build context or declared source directory."""
-    for _parser, attribute in APP_SOURCE_PARSERS.values():
+    for _parser, attribute, _syntax in APP_SOURCE_PARSERS.values():
         found = getattr(inventory, attribute)
         for directory in directories:
             found[directory] = []
@@ -177,7 +191,8 @@ def read_app_sources(
         if source is None:
             continue
         inventory.files_read += 1
-        parser, attribute = APP_SOURCE_PARSERS[kind]
+        parser, attribute, syntax = APP_SOURCE_PARSERS[kind]
+        inventory.scan_suppressions(source, syntax)
         result = load(parser)(source)
         for owner in owners:
             getattr(inventory, attribute)[owner].extend(result.servers)
@@ -262,6 +277,8 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
         if source is None:
             continue
         inventory.files_read += 1
+        if item.kind is FileKind.COMPOSE or item.kind is FileKind.YAML:
+            inventory.scan_suppressions(source, "yaml")
         if item.kind is FileKind.COMPOSE:
             from timeout_lint.parsers.compose import parse_compose
 
@@ -299,6 +316,8 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
         inventory.nginx_routes.extend(nginx.routes)
         inventory.problems.extend(nginx.problems)
         inventory.files_read += nginx.files_read
+        for nginx_source in nginx.sources:
+            inventory.scan_suppressions(nginx_source, "nginx")
 
     if inventory.compose_services or inventory.kubernetes.workloads:
         from timeout_lint.parsers.appsource import all_source_dirs
@@ -306,4 +325,5 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
         directories = all_source_dirs(inventory, options.cwd)
         read_app_sources(source_files, directories, inventory, options)
         read_app_commands(directories, discovery.roots, inventory, options)
+    inventory.suppressions.extend(inventory.kubernetes.suppressions)
     return inventory

@@ -10,6 +10,7 @@ from timeout_lint.model import Location, Problem, WorstCase
 WORST_CASE_KEY = "timeout-lint/worst-case-response"
 FIRST_BYTE_KEY = "timeout-lint/first-byte"
 MAX_GAP_KEY = "timeout-lint/max-gap"
+DISABLE_KEY = "timeout-lint/disable"  # inline suppression on a Kubernetes object (suppressions.py)
 
 
 class Entry(NamedTuple):

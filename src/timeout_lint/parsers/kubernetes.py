@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.model import Location, Problem, WorstCase
-from timeout_lint.parsers.declarations import Entry, worst_case_from_entries
+from timeout_lint.parsers.declarations import DISABLE_KEY, Entry, worst_case_from_entries
 from timeout_lint.yamlnodes import Y
 
 if TYPE_CHECKING:
     from timeout_lint.parsers.commands import Arg
+    from timeout_lint.suppressions import Suppression
 
 DEFAULT_NAMESPACE = "default"
 WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
@@ -34,6 +35,9 @@ class Meta(NamedTuple):
     annotations: dict[str, Entry]
     labels: dict[str, Entry]
     namespace_explicit: bool = True
+    #: the lines the object spans in its file (its first key to its last value), for annotation suppressions
+    first_line: int = 0
+    last_line: int = 0
 
     @property
     def ref(self) -> str:
@@ -126,6 +130,8 @@ class KubernetesObjects:
     config_maps: list[ConfigMap] = field(default_factory=list)
     #: CRDs of other systems, by kind, each a (Meta, document view) for that system's parser
     custom: dict[str, list] = field(default_factory=dict)
+    #: timeout-lint/disable annotations, each covering its object's lines
+    suppressions: list[Suppression] = field(default_factory=list)
 
 
 def entries(map_node: Y | None) -> dict[str, Entry]:
@@ -146,10 +152,26 @@ def entries(map_node: Y | None) -> dict[str, Entry]:
     return out
 
 
+def line_span(doc: Y) -> tuple[int, int]:
+    """First and last line (1-based) of a node: from its start to the end of its last value.
+
+    A block mapping's own end mark lies at the next document (past trailing comments), so the last
+    line is taken from the innermost last value instead.
+    """
+    node = doc.node
+    while isinstance(node.value, list) and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
+    end = node.end_mark
+    last_line = end.line + 1 if end.column > 0 else max(end.line, 1)
+    return doc.line, max(last_line, doc.line)
+
+
 def read_meta(doc: Y, api_version: str, kind: str) -> Meta:
     metadata = doc.get("metadata")
     namespace = metadata.str_at("namespace") if metadata is not None else None
     kind_location = doc.key_location("kind") or doc.location
+    first_line, last_line = line_span(doc)
     return Meta(
         api_version=api_version,
         kind=kind,
@@ -159,6 +181,8 @@ def read_meta(doc: Y, api_version: str, kind: str) -> Meta:
         annotations=entries(metadata.get("annotations") if metadata is not None else None),
         labels=entries(metadata.get("labels") if metadata is not None else None),
         namespace_explicit=namespace is not None,
+        first_line=first_line,
+        last_line=last_line,
     )
 
 
@@ -370,6 +394,7 @@ def read_object(doc: Y, out: KubernetesObjects, problems: list[Problem]) -> None
         for item in doc.get("items").seq():
             read_object(item, out, problems)
         return
+    _read_disable_annotation(doc, out, problems)
     known = KNOWN_VERSIONS.get(kind)
     if known is not None and api_version not in known[1]:
         group = api_version.rpartition("/")[0]
@@ -392,3 +417,18 @@ def read_object(doc: Y, out: KubernetesObjects, problems: list[Problem]) -> None
         out.config_maps.append(ConfigMap(read_meta(doc, api_version, kind), entries(doc.get("data"))))
     elif (key := custom_resource_key(api_version, kind)) is not None:
         out.custom.setdefault(key, []).append((read_meta(doc, api_version, kind), doc))
+
+
+def _read_disable_annotation(doc: Y, out: KubernetesObjects, problems: list[Problem]) -> None:
+    """``timeout-lint/disable: "TL101: reason"`` silences findings anywhere in this object, of any kind."""
+    annotations = doc.get("metadata", "annotations")
+    value = annotations.get(DISABLE_KEY) if annotations is not None and annotations.is_map else None
+    if value is None:
+        return
+    from timeout_lint.suppressions import from_annotation  # only objects that carry the annotation pay for it
+
+    first_line, last_line = line_span(doc)
+    location = annotations.key_location(DISABLE_KEY) or value.location
+    found, bad = from_annotation(value.text if value.is_scalar else None, location, first_line, last_line)
+    out.suppressions.extend(found)
+    problems.extend(bad)

@@ -87,6 +87,7 @@ class NginxResult:
     routes: list[Route] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
+    sources: list[SourceFile] = field(default_factory=list)  # every nginx file read (for suppression comments)
 
 
 # -- reading files ----------------------------------------------------------------------------------
@@ -523,6 +524,7 @@ def parse_nginx(
             result.routes.extend(walker.routes)
     result.problems = _unique(reader.problems)
     result.files_read = len(reader.reported)
+    result.sources = [reader.cache[key][0].source for key in sorted(reader.reported) if reader.cache[key][0] is not None]
     return result
 
 

@@ -112,9 +112,10 @@ def format_report(report: Report) -> str:
         "findings": [_finding(f, ids) for f in report.findings],
         "paths": [_path(p, ids[p.key]) for p in report.paths],
         "summary": {
-            "errors": sum(1 for f in report.findings if f.severity.value == "error"),
-            "warnings": sum(1 for f in report.findings if f.severity.value == "warning"),
-            "infos": sum(1 for f in report.findings if f.severity.value == "info"),
+            "errors": sum(1 for f in report.findings if f.severity.value == "error" and not f.suppressed),
+            "warnings": sum(1 for f in report.findings if f.severity.value == "warning" and not f.suppressed),
+            "infos": sum(1 for f in report.findings if f.severity.value == "info" and not f.suppressed),
+            "suppressed": report.suppressed,
             "files": report.files_read,
             "request_paths": len(report.paths),
         },

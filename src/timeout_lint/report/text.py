@@ -22,7 +22,10 @@ def _paint(text: str, colour: bool, *codes: str) -> str:
 
 
 def format_finding(finding: Finding, *, colour: bool = False) -> str:
-    head = _paint(f"{finding.code} {finding.severity.value}", colour, _BOLD, _SEVERITY_COLOUR[finding.severity])
+    marker = ""
+    if finding.suppressed:  # only with --show-suppressed
+        marker = f" (suppressed: {finding.suppression_reason})" if finding.suppression_reason else " (suppressed)"
+    head = _paint(f"{finding.code} {finding.severity.value}{marker}", colour, _BOLD, _SEVERITY_COLOUR[finding.severity])
     lines = [f"{_paint(str(finding.location), colour, _BOLD)}: {head}: {finding.message}"]
     for related in finding.related:
         lines.append(f"    {_paint(str(related.location), colour, _DIM)}: {related.message}")
@@ -32,7 +35,8 @@ def format_finding(finding: Finding, *, colour: bool = False) -> str:
 def summary(report: Report) -> str:
     counts = {severity: 0 for severity in Severity}
     for finding in report.findings:
-        counts[finding.severity] += 1
+        if not finding.suppressed:
+            counts[finding.severity] += 1
     parts = [
         f"{counts[s]} {s.value}{'' if counts[s] == 1 else 's'}"
         for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
@@ -40,7 +44,8 @@ def summary(report: Report) -> str:
     ]
     files = f"{report.files_read} file{'' if report.files_read == 1 else 's'}"
     paths = f"{len(report.paths)} request path{'' if len(report.paths) == 1 else 's'}"
-    return f"Found {', '.join(parts)} in {files} ({paths} checked)."
+    silenced = f", {report.suppressed} suppressed" if report.suppressed else ""
+    return f"Found {', '.join(parts)} in {files} ({paths} checked{silenced})."
 
 
 def format_report(report: Report, *, colour: bool = False, show_paths: bool = False) -> str:

@@ -16,11 +16,15 @@ from timeout_lint.model import Location, Problem, Related, RequestPath, Severity
 if TYPE_CHECKING:
     from timeout_lint.config import ProjectConfig
     from timeout_lint.parse import Inventory
+    from timeout_lint.suppressions import Suppression
 
 
 class Scope(enum.Enum):
     PATH = "path"  # called once per request path
     MODEL = "model"  # called once with the whole model
+    #: called once after every other rule, with what the engine's suppression bookkeeping found
+    #: (Context.suppression_usage); for rules about the suppressions themselves
+    FINDINGS = "findings"
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,11 @@ class Hit(NamedTuple):
 
 class Context(NamedTuple):
     model: Model
-    options: object = None
+    options: object = None  # the rule's options instance (its defaults unless configured)
+    #: Scope.FINDINGS only: each suppression with the selectors of it that silenced a finding
+    suppression_usage: dict[Suppression, frozenset[str]] | None = None
+    #: Scope.FINDINGS only: the codes of the rules that ran
+    enabled_codes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -59,9 +67,14 @@ class Rule:
     summary: str  # one line, for --list-rules and SARIF
     check: Callable[[object, Context], Iterable[Hit]]
     enabled_by_default: bool = True
-    options: type | None = None  # a frozen dataclass of the rule's options, with defaults
+    options: type | None = None  # a NamedTuple of the rule's options, each with its default (see options.py)
     since: str = "0.1.0"
     tags: tuple[str, ...] = field(default=())
+
+    def matches(self, selector: str) -> bool:
+        """Whether a selector names this rule: ALL, a code prefix (``TL1``, ``TL101``) or its name."""
+        selector = selector.strip()
+        return selector.upper() == "ALL" or self.code.startswith(selector.upper()) or self.name == selector
 
 
 def problem_rule(code: str, name: str, severity: Severity, summary: str) -> Rule:

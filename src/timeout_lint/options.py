@@ -1,0 +1,150 @@
+"""Rule options: the value types rules declare in their options NamedTuple, and how config values become them.
+
+A rule with options declares ``options=SomeOptions``, a NamedTuple whose fields have defaults. In the
+project file they are written in kebab-case under ``rules: {TL101: {margin: 10%}}``. Each field's
+type converts the written value: a type with a ``parse(value)`` classmethod converts itself, and
+``bool``, ``int``, ``float`` and ``str`` are checked as they are. Errors are ``OptionError`` with a
+message that can be shown to the user as is, naming the option.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from timeout_lint.durations import DurationError, format_seconds, parse_go_duration
+
+
+class OptionError(ValueError):
+    """A rule option that cannot be used; ``key`` is the option as written (None: the options as a whole)."""
+
+    def __init__(self, key: str | None, message: str):
+        super().__init__(message)
+        self.key = key
+        self.message = message
+
+
+_PERCENT = r"(\d+(?:\.\d+)?)\s*%"  # compiled (and cached by re) on first use only
+_DURATION = r"(?:\d+(?:\.\d+)?(?:ms|h|m|s))+"
+
+
+class Margin(NamedTuple):
+    """Head room demanded above a required value: a duration (``30s``) or a percentage (``10%``)."""
+
+    seconds: float = 0.0
+    percent: float = 0.0
+    raw: str = "0"
+
+    @classmethod
+    def parse(cls, value: object) -> Margin:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ValueError(f'must be a duration ("30s") or a percentage ("10%"), not {_shape(value)}')
+        text = str(value).strip()
+        if text in ("0", "0%", "0s"):
+            return cls(raw=text)
+        percent = re.fullmatch(_PERCENT, text)
+        if percent:
+            return cls(percent=float(percent.group(1)), raw=text)
+        if re.fullmatch(_DURATION, text):
+            try:
+                return cls(seconds=parse_go_duration(text), raw=text)
+            except DurationError as exc:  # pragma: no cover - the pattern admits only valid durations
+                raise ValueError(str(exc)) from None
+        if re.fullmatch(r"\d+(\.\d+)?", text):
+            raise ValueError(f'"{text}" has no unit: write it as "{text}s" or "{text}%"')
+        raise ValueError(f'"{text}" is neither a duration ("30s", "1m") nor a percentage ("10%")')
+
+    def __bool__(self) -> bool:
+        return bool(self.seconds or self.percent)
+
+    def applied_to(self, required: float) -> float:
+        """What a timeout must reach: the required value plus this margin."""
+        return required * (1 + self.percent / 100) + self.seconds
+
+    def describe(self, required: float) -> str:
+        """`` plus the margin 10% (11s)``, or nothing without a margin."""
+        if not self:
+            return ""
+        return f" plus the margin {self.raw} ({format_seconds(self.applied_to(required))})"
+
+
+def _shape(value: object) -> str:
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, bool):
+        return "a boolean"
+    return f"{type(value).__name__} {value!r}"
+
+
+def field_name(key: str) -> str:
+    """``max-retries`` in the project file is the field ``max_retries``."""
+    return key.replace("-", "_")
+
+
+def option_key(field: str) -> str:
+    return field.replace("_", "-")
+
+
+def _convert(kind: type, value: object) -> object:
+    parse = getattr(kind, "parse", None)
+    if parse is not None:
+        return parse(value)
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"must be true or false, not {_shape(value)}")
+        return value
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"must be a whole number, not {_shape(value)}")
+        return value
+    if kind is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"must be a number, not {_shape(value)}")
+        return float(value)
+    if kind is str:
+        if not isinstance(value, str):
+            raise ValueError(f"must be text, not {_shape(value)}")
+        return value
+    raise TypeError(f"option type {kind!r} has no parse() and is not bool, int, float or str")  # a bug in the rule
+
+
+def option_types(options_class: type) -> dict[str, type]:
+    """Each field of an options NamedTuple with its (resolved) type."""
+    import typing
+
+    hints = typing.get_type_hints(options_class)
+    return {name: hints[name] for name in options_class._fields}
+
+
+def build(options_class: type | None, values: Mapping[str, object], code: str = "this rule") -> object:
+    """An options instance from values as written in the project file; OptionError names the bad key."""
+    if options_class is None:
+        if values:
+            key = next(iter(values))
+            raise OptionError(key, f"{code} takes no options")
+        return None
+    types = option_types(options_class)
+    fields = {}
+    for key, value in values.items():
+        name = field_name(key)
+        if name not in types:
+            known = ", ".join(option_key(f) for f in types) or "none"
+            raise OptionError(key, f"unknown option {key!r} of {code} (its options: {known})")
+        try:
+            fields[name] = _convert(types[name], value)
+        except ValueError as exc:
+            raise OptionError(key, f"{key}: {exc}") from None
+    return options_class(**fields)
+
+
+def defaults(options_class: type | None) -> dict[str, object]:
+    """The default of every option, for --list-rules: ``{"margin": "0"}``."""
+    if options_class is None:
+        return {}
+    out = {}
+    for name, value in options_class._field_defaults.items():
+        out[option_key(name)] = getattr(value, "raw", value)
+    return out
