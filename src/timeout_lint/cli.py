@@ -25,7 +25,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="timeout-lint",
         description="Find the hop on a request path that gives up before the app has answered.",
     )
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories to lint (default: .)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or directories to lint, - for manifests on standard input (default: .)",
+    )
     parser.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
     parser.add_argument("--config", metavar="FILE", help="project file to use instead of PATH/.timeout-lint.yaml")
     parser.add_argument("--select", type=_csv, default=[], metavar="CODES", help="run only these rules (codes or prefixes: TL1,TL301)")
@@ -50,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"timeout-lint: error: --config {args.config}: no such file", file=sys.stderr)
         return EXIT_USAGE
     options = LintOptions(
-        paths=tuple(args.paths),
+        paths=tuple(args.paths or ["."]),
         cwd=os.getcwd(),
         config_file=args.config,
         selection=Selection(select=tuple(args.select), ignore=tuple(args.ignore)),

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from timeout_lint import config as project_config
-from timeout_lint.discover import discover
+from timeout_lint.discover import InMemoryInput, discover
 from timeout_lint.engine import Selection, run
 from timeout_lint.link import link
 from timeout_lint.model import Finding, RequestPath
 from timeout_lint.parse import ParseOptions, parse_all
 from timeout_lint.paths import enumerate_paths
 from timeout_lint.rules.base import Model
-from timeout_lint.sources import DEFAULT_MAX_BYTES, display_path
+from timeout_lint.sources import DEFAULT_MAX_BYTES, STDIN, display_path
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class LintOptions:
     selection: Selection = Selection()
     allow_outside_root: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
+    stdin: BinaryIO | None = None  # read when a path is `-`; None: the process's standard input
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,16 @@ class Report:
     config_file: str | None
 
 
+def _read_stdin(options: LintOptions) -> InMemoryInput:
+    """Standard input, read once, whole, as bytes (one byte past the limit tells that it is too big)."""
+    stream = options.stdin if options.stdin is not None else getattr(sys.stdin, "buffer", None)
+    return InMemoryInput(STDIN, stream.read(options.max_bytes + 1) if stream is not None else b"")
+
+
 def lint(options: LintOptions) -> Report:
     discovery = discover(list(options.paths), options.cwd)
+    if discovery.stdin:
+        discovery.in_memory.append(_read_stdin(options))
     config_path = options.config_file or project_config.find_project_file(discovery.roots, options.cwd)
     if config_path is not None:
         config = project_config.load(config_path, display_path(os.path.abspath(config_path), options.cwd))
@@ -51,6 +62,10 @@ def lint(options: LintOptions) -> Report:
         problems=tuple(inventory.problems + enumeration.problems),
     )
     findings = run(model, options.selection)
+    if inventory.rendered_from:
+        from timeout_lint.rendered import with_template_origins
+
+        findings = with_template_origins(findings, inventory.rendered_from)
     return Report(
         findings=tuple(findings),
         paths=model.paths,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from timeout_lint.discover import Discovery, FileKind
 from timeout_lint.model import Location, Problem
-from timeout_lint.sources import DEFAULT_MAX_BYTES, SourceFile, read
+from timeout_lint.sources import DEFAULT_MAX_BYTES, STDIN, SourceFile, read, read_memory
 
 if TYPE_CHECKING:  # each system's parser is imported only when a file of its kind is present
     from timeout_lint.config import ProjectConfig
@@ -18,9 +18,13 @@ if TYPE_CHECKING:  # each system's parser is imported only when a file of its ki
     from timeout_lint.parsers.kong import KongIngress
     from timeout_lint.parsers.kubernetes import KubernetesObjects
     from timeout_lint.parsers.nginx import Route
+    from timeout_lint.rendered import TemplateOrigin
 
 _TEMPLATE = re.compile(r"\{\{-?\s*[^}]*\}\}|\{%-?.*?%\}")
 _KIND_LINE = re.compile(r"^\s*-?\s*kind\s*:", re.MULTILINE)
+_COMPOSE_SERVICES = re.compile(r"^services\s*:", re.MULTILINE)  # a compose file's top-level key
+_CONTENT_LINE = re.compile(r"^(?![ \t]*(#|---|\.\.\.|$))", re.MULTILINE)  # not blank, a comment or a document marker
+_HELM_SOURCE = "# Source: "  # helm template output (see rendered.py)
 
 
 @dataclass
@@ -37,6 +41,9 @@ class Inventory:
     go_servers: dict[str, list[GoServer]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
+    objects_read: int = 0  # objects read from a cluster (--cluster), each an in-memory input
+    #: documents of helm template output, by file shown: which chart template each came from
+    rendered_from: dict[str, tuple[TemplateOrigin, ...]] = field(default_factory=dict)
 
     @property
     def kong_ingresses(self) -> list[KongIngress]:
@@ -68,19 +75,53 @@ def _template_problem(source: SourceFile) -> Problem | None:
     )
 
 
-def read_kubernetes(source: SourceFile, inventory: Inventory) -> None:
-    """One YAML file of manifests; a syntax error stops this file only."""
+def read_kubernetes(source: SourceFile, inventory: Inventory) -> int:
+    """One YAML file of manifests; a syntax error stops this file only. Returns how many documents are objects."""
     from timeout_lint.parsers.kubernetes import read_object
     from timeout_lint.yamlnodes import DocContext, Y, YamlSyntaxError, compose_all
 
     ctx = DocContext(source)
+    objects = 0
+    if _HELM_SOURCE in source.text:
+        from timeout_lint.rendered import template_origins
+
+        inventory.rendered_from[source.display] = template_origins(source)
     try:
         for node in compose_all(source.text):
-            read_object(Y(node, ctx), inventory.kubernetes, ctx.problems)
+            doc = Y(node, ctx)
+            if doc.is_map and doc.get("kind") is not None:
+                objects += 1
+            read_object(doc, inventory.kubernetes, ctx.problems)
     except YamlSyntaxError as exc:
         template = _template_problem(source)
         inventory.problems.append(template or Problem("unparsable-input", exc.message, source.location(exc.line, exc.column)))
     inventory.problems.extend(ctx.problems)
+    return objects
+
+
+def read_in_memory(source: SourceFile, inventory: Inventory) -> None:
+    """YAML that is no file (standard input, a cluster object): manifests, or compose as `docker compose config` prints it.
+
+    Input that holds neither is reported: an empty pipe usually means the command before it failed.
+    """
+    if _COMPOSE_SERVICES.search(source.text) and not _KIND_LINE.search(source.text):
+        from timeout_lint.parsers.compose import parse_compose
+
+        result = parse_compose(source)
+        inventory.compose_services.extend(result.services)
+        inventory.problems.extend(result.problems)
+        return
+    problems_before = len(inventory.problems)
+    if read_kubernetes(source, inventory) == 0 and len(inventory.problems) == problems_before:
+        name = "standard input" if source.display == STDIN else source.display
+        if _CONTENT_LINE.search(source.text) is None:
+            message = f"{name} is empty: nothing linted (did the command before the pipe fail?)"
+        else:
+            message = (
+                f"{name} holds no Kubernetes object (`kind:`) and no compose `services:`: nothing linted "
+                "(it is read as YAML manifests; nginx configuration is read from files)"
+            )
+        inventory.problems.append(Problem("unparsable-input", message, source.location(1, 1)))
 
 
 def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions) -> Inventory:
@@ -126,6 +167,17 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
             if not _KIND_LINE.search(source.text):
                 continue  # no `kind:` anywhere: not a manifest, nothing to compose
             read_kubernetes(source, inventory)
+
+    for memory in discovery.in_memory:  # standard input and cluster objects, through the same decoding as files
+        source, problems = read_memory(memory.data, memory.name, options.max_bytes, memory.fields_only)
+        inventory.problems.extend(problems)
+        if source is None:
+            continue
+        if memory.fields_only:
+            inventory.objects_read += 1
+        else:
+            inventory.files_read += 1
+        read_in_memory(source, inventory)
 
     if inventory.kubernetes.custom:
         from timeout_lint.lazy import load
