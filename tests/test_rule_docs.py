@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.conftest import lint_tree
+from tests.fake_apiserver import lint_cluster_example
 from timeout_lint.docs import HEADINGS, rule_doc
 from timeout_lint.report.text import format_finding
 from timeout_lint.rules import ALL_RULES
@@ -60,6 +61,13 @@ def examples(section: str) -> tuple[dict[str, str], list[str] | None]:
     return files, output
 
 
+def run_example(rule, root, files):
+    """Lint an example's files; a cluster rule's examples are read from a fake cluster too (tests/fake_apiserver.py)."""
+    if "cluster" in rule.tags:
+        return lint_cluster_example(root, files, select=(rule.code,))
+    return lint_tree(root, files, select=(rule.code,))
+
+
 @pytest.fixture(params=ALL_RULES, ids=lambda rule: rule.code)
 def rule(request):
     return request.param
@@ -80,7 +88,7 @@ def test_failing_example_fires_exactly_as_shown(rule, tmp_path):
     files, output = examples(parts["Failing example"])
     assert files, "the failing example has no files"
     assert output, "the failing example does not show what timeout-lint reports"
-    report = lint_tree(tmp_path, files, select=(rule.code,))
+    report = run_example(rule, tmp_path, files)
     shown = [line for f in report.findings for line in format_finding(f).splitlines()]
     assert shown == output
     assert report.findings and all(f.code == rule.code for f in report.findings)
@@ -92,5 +100,5 @@ def test_fix_stays_silent(rule, tmp_path):
     fixed, _ = examples(parts["Fix"])
     assert fixed, "the fix shows no files"
     files = {**failing, **fixed}
-    report = lint_tree(tmp_path, files, select=(rule.code,))
+    report = run_example(rule, tmp_path, files)
     assert [f.code for f in report.findings] == []

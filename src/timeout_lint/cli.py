@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="files or directories to lint, - for manifests on standard input (default: .)",
+        help="files or directories to lint, - for manifests on standard input (default: ., or none with --cluster)",
     )
     parser.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
     parser.add_argument("--config", metavar="FILE", help="project file to use instead of PATH/.timeout-lint.yaml")
@@ -38,7 +38,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--allow-outside-root", action="store_true", help="follow nginx includes outside the linted paths")
     parser.add_argument("--max-file-size", type=int, default=DEFAULT_MAX_BYTES, metavar="BYTES", help="skip (and report) larger files")
     parser.add_argument("--version", action="version", version=f"timeout-lint {__version__}")
+    cluster = parser.add_argument_group("live cluster", "read objects through the Kubernetes API (pip install 'timeout-lint[cluster]')")
+    cluster.add_argument("--cluster", action="store_true", help="also lint the objects of the cluster of the kubeconfig's context")
+    cluster.add_argument("--context", metavar="NAME", help="kubeconfig context to use (default: its current context)")
+    cluster.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)")
+    scope = cluster.add_mutually_exclusive_group()
+    scope.add_argument(
+        "-n", "--namespace", action="append", default=[], metavar="NS", help="namespace to read, repeatable (default: the context's)"
+    )
+    scope.add_argument("-A", "--all-namespaces", action="store_true", help="read every namespace")
     return parser
+
+
+def _cluster_options(args: argparse.Namespace):
+    """ClusterOptions for --cluster; None without it. Imported only then: nothing else touches the network."""
+    if not args.cluster:
+        return None
+    from timeout_lint.cluster import ClusterOptions
+
+    return ClusterOptions(
+        context=args.context,
+        namespaces=tuple(dict.fromkeys(args.namespace)),
+        all_namespaces=args.all_namespaces,
+        kubeconfig=args.kubeconfig,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,15 +77,45 @@ def main(argv: list[str] | None = None) -> int:
     if args.config and not os.path.isfile(args.config):
         print(f"timeout-lint: error: --config {args.config}: no such file", file=sys.stderr)
         return EXIT_USAGE
+    cluster_flags = [
+        flag
+        for flag, given in (
+            ("--context", args.context),
+            ("--kubeconfig", args.kubeconfig),
+            ("--namespace", args.namespace),
+            ("--all-namespaces", args.all_namespaces),
+        )
+        if given
+    ]
+    if cluster_flags and not args.cluster:
+        print(
+            f"timeout-lint: error: {', '.join(cluster_flags)} {'requires' if len(cluster_flags) == 1 else 'require'} --cluster",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     options = LintOptions(
-        paths=tuple(args.paths or ["."]),
+        paths=tuple(args.paths or ([] if args.cluster else ["."])),
         cwd=os.getcwd(),
         config_file=args.config,
         selection=Selection(select=tuple(args.select), ignore=tuple(args.ignore)),
         allow_outside_root=args.allow_outside_root,
         max_bytes=args.max_file_size,
+        cluster=_cluster_options(args),
     )
-    report = lint(options)
+    if options.cluster is None:
+        report = lint(options)
+    else:
+        import logging
+
+        from timeout_lint.cluster import ClusterError
+
+        # urllib3 logs each retry of a refused connection; the one error message below says it better
+        logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
+        try:
+            report = lint(options)
+        except ClusterError as exc:  # no kubeconfig, unreachable, credentials refused: nothing to lint against
+            print(f"timeout-lint: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     sys.stdout.write(formatter(args.format)(report))
     for missing in report.unreadable:
         print(f"timeout-lint: error: {missing}: no such file or directory", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from timeout_lint import config as project_config
 from timeout_lint.discover import InMemoryInput, discover
@@ -17,6 +17,9 @@ from timeout_lint.paths import enumerate_paths
 from timeout_lint.rules.base import Model
 from timeout_lint.sources import DEFAULT_MAX_BYTES, STDIN, display_path
 
+if TYPE_CHECKING:
+    from timeout_lint.cluster import ClusterOptions
+
 
 @dataclass(frozen=True)
 class LintOptions:
@@ -27,6 +30,7 @@ class LintOptions:
     allow_outside_root: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
     stdin: BinaryIO | None = None  # read when a path is `-`; None: the process's standard input
+    cluster: ClusterOptions | None = None  # also lint objects read from a live cluster (--cluster)
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Report:
     files_read: int
     unreadable: tuple[str, ...]  # paths given that do not exist
     config_file: str | None
+    objects_read: int = 0  # objects read from a cluster
 
 
 def _read_stdin(options: LintOptions) -> InMemoryInput:
@@ -45,7 +50,15 @@ def _read_stdin(options: LintOptions) -> InMemoryInput:
 
 
 def lint(options: LintOptions) -> Report:
+    """Raises cluster.ClusterError when --cluster is asked for and the cluster cannot be used at all."""
     discovery = discover(list(options.paths), options.cwd)
+    cluster_problems = ()
+    if options.cluster is not None:  # the only way this program touches the network
+        from timeout_lint.cluster import read_cluster
+
+        cluster = read_cluster(options.cluster)
+        discovery.in_memory.extend(cluster.inputs)
+        cluster_problems = cluster.problems
     if discovery.stdin:
         discovery.in_memory.append(_read_stdin(options))
     config_path = options.config_file or project_config.find_project_file(discovery.roots, options.cwd)
@@ -59,7 +72,7 @@ def lint(options: LintOptions) -> Report:
     model = Model(
         paths=tuple(enumeration.paths),
         inventory=inventory,
-        problems=tuple(inventory.problems + enumeration.problems),
+        problems=tuple(inventory.problems + enumeration.problems) + tuple(cluster_problems),
     )
     findings = run(model, options.selection)
     if inventory.rendered_from:
@@ -72,4 +85,5 @@ def lint(options: LintOptions) -> Report:
         files_read=inventory.files_read + (1 if config_path else 0),
         unreadable=tuple(discovery.unreadable),
         config_file=config.path,
+        objects_read=inventory.objects_read,
     )

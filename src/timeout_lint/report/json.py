@@ -114,6 +114,7 @@ def format_report(report: Report) -> str:
             "warnings": sum(1 for f in report.findings if f.severity.value == "warning"),
             "infos": sum(1 for f in report.findings if f.severity.value == "info"),
             "files": report.files_read,
+            "cluster_objects": report.objects_read,
             "request_paths": len(report.paths),
         },
     }

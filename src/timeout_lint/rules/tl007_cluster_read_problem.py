@@ -1,0 +1,16 @@
+"""TL007: --cluster could not read some objects (a list the user may not read, a CRD that is not installed)."""
+
+import dataclasses
+
+from timeout_lint.model import Severity
+from timeout_lint.rules.base import problem_rule
+
+RULE = dataclasses.replace(
+    problem_rule(
+        "TL007",
+        "cluster-read-problem",
+        Severity.WARNING,
+        "Objects --cluster could not read: a list RBAC forbids, a kind the cluster does not serve, a failed request.",
+    ),
+    tags=("cluster",),  # its doc's examples run against a cluster (tests/fake_apiserver.py)
+)
