@@ -297,7 +297,7 @@ def test_forbidden_list_is_a_warning_and_the_rest_is_linted(cluster):
     _, kubeconfig = cluster(manifests(INCIDENT_FIXED), cluster_role=READ_ALL_BUT_KONG)
     report = lint_cluster(kubeconfig)
     assert [(f.code, str(f.location)) for f in report.findings] == [
-        ("TL007", "cluster://kind-shop/shop/KongIngress:1:1"),
+        ("TL011", "cluster://kind-shop/shop/KongIngress:1:1"),
         # the KongIngress that would have set the timeouts was not read: the default applies in the model
         ("TL102", "cluster://kind-shop/shop/Service/export-api:1:1"),
     ]
@@ -324,7 +324,7 @@ def test_missing_crd_group_is_one_warning(cluster, capsys):
     assert main(["--cluster", "--kubeconfig", kubeconfig]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
-        "cluster://kind-shop:1:1: TL007 warning: not served by this cluster, so not read: KongIngress (configuration.konghq.com/v1) "
+        "cluster://kind-shop:1:1: TL011 warning: not served by this cluster, so not read: KongIngress (configuration.konghq.com/v1) "
         "(a custom resource whose CRD is not installed, or an API version it lacks)"
     )
     assert out[1].startswith("cluster://kind-shop/shop/Service/export-api:1:1: TL102 error:")

@@ -10,7 +10,7 @@ This module is imported only with --cluster, and the client only inside read_clu
 in timeout-lint touches the network.
 
 A kind the cluster does not serve (a CRD that is not installed) and a list the user may not read
-(403) are warnings (TL007 cluster-read-problem) and the run goes on; a cluster that cannot be used
+(403) are warnings (TL011 cluster-read-problem) and the run goes on; a cluster that cannot be used
 at all (no kubeconfig, unreachable, credentials refused) is a ClusterError, a usage error.
 """
 

@@ -1,4 +1,4 @@
-"""TL007: --cluster could not read some objects (a list the user may not read, a CRD that is not installed)."""
+"""TL011: --cluster could not read some objects (a list the user may not read, a CRD that is not installed)."""
 
 import dataclasses
 
@@ -7,7 +7,7 @@ from timeout_lint.rules.base import problem_rule
 
 RULE = dataclasses.replace(
     problem_rule(
-        "TL007",
+        "TL011",
         "cluster-read-problem",
         Severity.WARNING,
         "Objects --cluster could not read: a list RBAC forbids, a kind the cluster does not serve, a failed request.",
