@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_tree
+from tests.fake_apiserver import lint_cluster_example
 from timeout_lint.docs import HEADINGS, rule_doc
 from timeout_lint.engine import Selection
 from timeout_lint.lint import LintOptions, Report, lint
@@ -68,9 +69,12 @@ def examples(section: str) -> tuple[dict[str, str], list[str] | None]:
     return files, output
 
 
-def run_example(root: Path, files: dict[str, str], code: str) -> Report:
+def run_example(rule, root: Path, files: dict[str, str]) -> Report:
+    """Lint an example's files; a cluster rule's examples are read from a fake cluster too (tests/fake_apiserver.py)."""
+    if "cluster" in rule.tags:
+        return lint_cluster_example(root, files, select=(rule.code,))
     write_tree(root, files)
-    return lint(LintOptions(paths=(".",), cwd=str(root), selection=Selection(extend_select=(code,))))
+    return lint(LintOptions(paths=(".",), cwd=str(root), selection=Selection(extend_select=(rule.code,))))
 
 
 def shown(report: Report) -> list[str]:
@@ -97,7 +101,7 @@ def test_failing_example_fires_exactly_as_shown(rule, tmp_path):
     files, output = examples(parts["Failing example"])
     assert files, "the failing example has no files"
     assert output, "the failing example does not show what timeout-lint reports"
-    report = run_example(tmp_path, files, rule.code)
+    report = run_example(rule, tmp_path, files)
     assert shown(report) == output
     assert report.findings and all(f.code == rule.code for f in report.findings)
 
@@ -108,7 +112,7 @@ def test_fix_stays_silent(rule, tmp_path):
     fixed, _ = examples(parts["Fix"])
     assert fixed, "the fix shows no files"
     files = {**failing, **fixed}
-    report = run_example(tmp_path, files, rule.code)
+    report = run_example(rule, tmp_path, files)
     assert [f.code for f in report.findings] == []
 
 
@@ -120,7 +124,7 @@ def test_options_example_runs_as_shown(rule, tmp_path):
         return
     assert files, f"{rule.code} takes options; its doc needs an example that sets them"
     assert ".timeout-lint.yaml" in files, "the options example must show the project file that sets them"
-    report = run_example(tmp_path, files, rule.code)
+    report = run_example(rule, tmp_path, files)
     assert not [f for f in report.findings if f.code == "TL004"], "the options example's project file is invalid"
     assert shown(report) == (output or [])
 

@@ -25,7 +25,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="timeout-lint",
         description="Find the hop on a request path that gives up before the app has answered.",
     )
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories to lint (default: .)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or directories to lint, - for manifests on standard input (default: ., or none with --cluster)",
+    )
     parser.add_argument(
         "--format",
         choices=sorted(FORMATS),
@@ -60,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--show-paths=mermaid or =dot: print a diagram of the paths instead of the findings",
     )
     parser.add_argument("--version", action="version", version=f"timeout-lint {__version__}")
+    cluster = parser.add_argument_group("live cluster", "read objects through the Kubernetes API (pip install 'timeout-lint[cluster]')")
+    cluster.add_argument("--cluster", action="store_true", help="also lint the objects of the cluster of the kubeconfig's context")
+    cluster.add_argument("--context", metavar="NAME", help="kubeconfig context to use (default: its current context)")
+    cluster.add_argument("--kubeconfig", metavar="FILE", help="kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)")
+    scope = cluster.add_mutually_exclusive_group()
+    scope.add_argument(
+        "-n", "--namespace", action="append", default=[], metavar="NS", help="namespace to read, repeatable (default: the context's)"
+    )
+    scope.add_argument("-A", "--all-namespaces", action="store_true", help="read every namespace")
     return parser
 
 
@@ -92,6 +106,20 @@ def output_format(requested: str | None, environ) -> str:
     return "github" if environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
+def _cluster_options(args: argparse.Namespace):
+    """ClusterOptions for --cluster; None without it. Imported only then: nothing else touches the network."""
+    if not args.cluster:
+        return None
+    from timeout_lint.cluster import ClusterOptions
+
+    return ClusterOptions(
+        context=args.context,
+        namespaces=tuple(dict.fromkeys(args.namespace)),
+        all_namespaces=args.all_namespaces,
+        kubeconfig=args.kubeconfig,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -110,8 +138,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.config and not os.path.isfile(args.config):
         print(f"timeout-lint: error: --config {args.config}: no such file", file=sys.stderr)
         return EXIT_USAGE
+    cluster_flags = [
+        flag
+        for flag, given in (
+            ("--context", args.context),
+            ("--kubeconfig", args.kubeconfig),
+            ("--namespace", args.namespace),
+            ("--all-namespaces", args.all_namespaces),
+        )
+        if given
+    ]
+    if cluster_flags and not args.cluster:
+        print(
+            f"timeout-lint: error: {', '.join(cluster_flags)} {'requires' if len(cluster_flags) == 1 else 'require'} --cluster",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     options = LintOptions(
-        paths=tuple(args.paths),
+        paths=tuple(args.paths or ([] if args.cluster else ["."])),
         cwd=os.getcwd(),
         config_file=args.config,
         selection=Selection(select=tuple(args.select), ignore=tuple(args.ignore), extend_select=tuple(args.extend_select)),
@@ -121,8 +165,22 @@ def main(argv: list[str] | None = None) -> int:
         force_exclude=args.force_exclude,
         fail_on=Severity(args.fail_on) if args.fail_on else None,
         show_suppressed=args.show_suppressed,
+        cluster=_cluster_options(args),
     )
-    report = lint(options)
+    if options.cluster is None:
+        report = lint(options)
+    else:
+        import logging
+
+        from timeout_lint.cluster import ClusterError
+
+        # urllib3 logs each retry of a refused connection; the one error message below says it better
+        logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
+        try:
+            report = lint(options)
+        except ClusterError as exc:  # no kubeconfig, unreachable, credentials refused: nothing to lint against
+            print(f"timeout-lint: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     output = render(
         report,
         output_format(args.format, os.environ),

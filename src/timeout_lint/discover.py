@@ -59,6 +59,8 @@ _COMPOSE_PATTERNS = (
 _NGINX_SUFFIXES = ("", ".conf", ".nginx", ".vhost", ".site")
 #: the names Traefik looks for its static configuration under (/etc/traefik, $HOME/.config, the working directory)
 TRAEFIK_STATIC_NAMES = frozenset({"traefik.yml", "traefik.yaml", "traefik.toml"})
+#: The PATH that means standard input: `helm template . | timeout-lint -`
+STDIN_PATH = "-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +71,27 @@ class DiscoveredFile:
     explicit: bool = False  # named on the command line rather than found in a directory
 
 
+@dataclass(frozen=True, slots=True)
+class InMemoryInput:
+    """An input that is no file on disk: standard input, or an object read from a cluster.
+
+    Its bytes go through the same decoding as a file's, and are read as YAML: manifests, or a compose
+    file when that is what they hold (parse.read_in_memory).
+    """
+
+    name: str  # shown where a file path would be: "<stdin>", "cluster://prod/shop/Service/api"
+    data: bytes
+    fields_only: bool = False  # locations are field paths, not lines (see sources.SourceFile.fields_only)
+
+
 @dataclass
 class Discovery:
     files: list[DiscoveredFile] = field(default_factory=list)
     roots: list[str] = field(default_factory=list)  # absolute directories (or files' directories) linted
     unreadable: list[str] = field(default_factory=list)  # paths given that do not exist or cannot be read
     symlink_loops: list[Location] = field(default_factory=list)
+    stdin: bool = False  # `-` was given: standard input is read (once, by lint.lint)
+    in_memory: list[InMemoryInput] = field(default_factory=list)  # standard input and cluster objects, once read
 
 
 def _in_nginx_dir(parts: tuple[str, ...]) -> bool:
@@ -143,6 +160,9 @@ def discover(paths: list[str], cwd: str, excluded: Callable[[str], bool] | None 
     result = Discovery()
     seen: set[str] = set()
     for given in paths:
+        if given == STDIN_PATH:
+            result.stdin = True
+            continue
         absolute = os.path.abspath(os.path.join(cwd, given))
         if excluded is not None and force_exclude and os.path.exists(absolute) and excluded(absolute):
             continue

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, BinaryIO
 
 from timeout_lint import config as project_config
-from timeout_lint.discover import discover, given_roots
+from timeout_lint.discover import InMemoryInput, discover, given_roots
 from timeout_lint.engine import Selection, run
 from timeout_lint.lazy import load
 from timeout_lint.link import link
@@ -15,7 +17,10 @@ from timeout_lint.parse import ParseOptions, parse_all
 from timeout_lint.paths import enumerate_paths
 from timeout_lint.rules import ALL_RULES
 from timeout_lint.rules.base import Model, Rule
-from timeout_lint.sources import DEFAULT_MAX_BYTES, display_path
+from timeout_lint.sources import DEFAULT_MAX_BYTES, STDIN, display_path
+
+if TYPE_CHECKING:
+    from timeout_lint.cluster import ClusterOptions
 
 #: rules that report problems of the project file itself; never switched off for it
 CONFIG_RULES = ("unparsable-input", "invalid-configuration")
@@ -34,6 +39,8 @@ class LintOptions:
     force_exclude: bool | None = None
     fail_on: Severity | None = None
     show_suppressed: bool = False  # keep suppressed findings in the report (stamped suppressed)
+    stdin: BinaryIO | None = None  # read when a path is `-`; None: the process's standard input
+    cluster: ClusterOptions | None = None  # also lint objects read from a live cluster (--cluster)
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class Report:
     root: str = ""  # the directory relative display paths start from (SARIF's %SRCROOT%)
     suppressed: int = 0  # findings silenced by inline suppressions (in ``findings`` only with show_suppressed)
     fail_on: Severity = Severity.ERROR  # the least severe finding that fails the run
+    objects_read: int = 0  # objects read from a cluster
 
     @property
     def failed(self) -> bool:
@@ -84,7 +92,14 @@ def _per_file_ignored(options: LintOptions, config: project_config.ProjectConfig
     return ignored
 
 
+def _read_stdin(options: LintOptions) -> InMemoryInput:
+    """Standard input, read once, whole, as bytes (one byte past the limit tells that it is too big)."""
+    stream = options.stdin if options.stdin is not None else getattr(sys.stdin, "buffer", None)
+    return InMemoryInput(STDIN, stream.read(options.max_bytes + 1) if stream is not None else b"")
+
+
 def lint(options: LintOptions) -> Report:
+    """Raises cluster.ClusterError when --cluster is asked for and the cluster cannot be used at all."""
     roots = given_roots(list(options.paths), options.cwd)
     config_path = options.config_file or project_config.find_project_file(roots, options.cwd)
     if config_path is not None:
@@ -93,6 +108,15 @@ def lint(options: LintOptions) -> Report:
         config = project_config.ProjectConfig()
     force_exclude = options.force_exclude if options.force_exclude is not None else config.force_exclude
     discovery = discover(list(options.paths), options.cwd, _excluded(options, config), force_exclude)
+    cluster_problems = ()
+    if options.cluster is not None:  # the only way this program touches the network
+        from timeout_lint.cluster import read_cluster
+
+        cluster = read_cluster(options.cluster)
+        discovery.in_memory.extend(cluster.inputs)
+        cluster_problems = cluster.problems
+    if discovery.stdin:
+        discovery.in_memory.append(_read_stdin(options))
     inventory = parse_all(discovery, config, ParseOptions(options.cwd, options.allow_outside_root, options.max_bytes))
     graph = link(inventory)
     front = load("timeout_lint.link.edge:edge_hops")(config) if config.edge else ()
@@ -100,7 +124,7 @@ def lint(options: LintOptions) -> Report:
     model = Model(
         paths=tuple(enumeration.paths),
         inventory=inventory,
-        problems=tuple(inventory.problems + enumeration.problems),
+        problems=tuple(inventory.problems + enumeration.problems) + tuple(cluster_problems),
     )
     file_selection = Selection(select=config.select or (), ignore=config.ignore, extend_select=config.extend_select)
     selection = options.selection if options.selection.base is not None else replace(options.selection, base=file_selection)
@@ -114,6 +138,10 @@ def lint(options: LintOptions) -> Report:
         findings += [f for f in run(own, Selection(select=CONFIG_RULES), severities=config.severities) if f not in findings]
         findings.sort(key=lambda f: f.sort_key)
     suppressed = sum(1 for f in findings if f.suppressed)
+    if inventory.rendered_from:
+        from timeout_lint.rendered import with_template_origins
+
+        findings = with_template_origins(findings, inventory.rendered_from)
     return Report(
         findings=tuple(f for f in findings if options.show_suppressed or not f.suppressed),
         paths=model.paths,
@@ -124,4 +152,5 @@ def lint(options: LintOptions) -> Report:
         root=options.cwd,
         suppressed=suppressed,
         fail_on=options.fail_on or config.fail_on or Severity.ERROR,
+        objects_read=inventory.objects_read,
     )

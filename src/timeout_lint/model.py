@@ -23,6 +23,10 @@ class Severity(enum.Enum):
         return {"error": 3, "warning": 2, "info": 1}[self.value]
 
 
+#: How objects read from a live cluster are named: cluster://<context>/<namespace>/<Kind>/<name>
+CLUSTER_SCHEME = "cluster://"
+
+
 class Location(NamedTuple):
     """A place in an input: the file as the user would click it, 1-based line and column."""
 
@@ -33,6 +37,9 @@ class Location(NamedTuple):
     pointer: str = ""
 
     def __str__(self) -> str:
+        if self.pointer and self.file.startswith(CLUSTER_SCHEME):
+            # a cluster object has no lines to point at: its field path, as a URI fragment, says where
+            return f"{self.file}#{self.pointer}:{self.line}:{self.column or 1}"
         return f"{self.file}:{self.line}:{self.column or 1}"
 
     @property

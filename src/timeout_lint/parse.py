@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from timeout_lint.discover import Discovery, FileKind
 from timeout_lint.model import Location, Problem
-from timeout_lint.sources import DEFAULT_MAX_BYTES, SourceFile, display_path, read, template_problem
+from timeout_lint.sources import DEFAULT_MAX_BYTES, STDIN, SourceFile, display_path, read, read_memory, template_problem
 
 if TYPE_CHECKING:  # each system's parser is imported only when a file of its kind is present
     from timeout_lint.config import ProjectConfig
@@ -23,11 +23,15 @@ if TYPE_CHECKING:  # each system's parser is imported only when a file of its ki
     from timeout_lint.parsers.nginx import Route
     from timeout_lint.parsers.node import NodeServer
     from timeout_lint.parsers.traefik import StaticConfig
+    from timeout_lint.rendered import TemplateOrigin
     from timeout_lint.suppressions import Suppression
 
 _KIND_LINE = re.compile(r"^\s*-?\s*kind\s*:", re.MULTILINE)
 #: Kong declarative configuration (DB-less kong.yml, decK) has this key at the top level
 _FORMAT_VERSION_LINE = re.compile(r"^[\"']?_format_version[\"']?\s*:", re.MULTILINE)
+_COMPOSE_SERVICES = re.compile(r"^services\s*:", re.MULTILINE)  # a compose file's top-level key
+_CONTENT_LINE = re.compile(r"^(?![ \t]*(#|---|\.\.\.|$))", re.MULTILINE)  # not blank, a comment or a document marker
+_HELM_SOURCE = "# Source: "  # helm template output (see rendered.py)
 
 
 @dataclass
@@ -69,6 +73,10 @@ class Inventory:
         self.suppressions.extend(found)
         self.problems.extend(problems)
 
+    objects_read: int = 0  # objects read from a cluster (--cluster), each an in-memory input
+    #: documents of helm template output, by file shown: which chart template each came from
+    rendered_from: dict[str, tuple[TemplateOrigin, ...]] = field(default_factory=dict)
+
     @property
     def kong_ingresses(self) -> list[KongIngress]:
         return self.custom.get("KongIngress", [])
@@ -87,16 +95,22 @@ def _kubernetes_objects():
     return KubernetesObjects()
 
 
-def read_kubernetes(source: SourceFile, inventory: Inventory, declarative: bool = False) -> None:
-    """One YAML file of manifests; a problem in one document stops that document only.
+def read_kubernetes(source: SourceFile, inventory: Inventory, declarative: bool = False) -> int:
+    """One YAML file of manifests; a problem in one document stops that document only. Returns how
+    many documents are Kubernetes objects.
 
     With ``declarative``, documents with a top-level ``_format_version`` are Kong declarative
     configuration and go to their own parser, never to the Kubernetes reader; each document is
-    composed once either way.
+    composed once either way. ``helm template`` output (``# Source:`` comments) keeps which chart
+    template each document came from (rendered.py).
     """
     from timeout_lint.parsers.kubernetes import read_manifests
     from timeout_lint.yamlnodes import read_documents
 
+    if _HELM_SOURCE in source.text:
+        from timeout_lint.rendered import template_origins
+
+        inventory.rendered_from[source.display] = template_origins(source)
     documents = read_documents(source, inventory.problems)
     if declarative:
         from timeout_lint.parsers.kong_declarative import parse_declarative
@@ -109,6 +123,7 @@ def read_kubernetes(source: SourceFile, inventory: Inventory, declarative: bool 
                 manifests.append(doc)
         documents = manifests
     read_manifests(documents, inventory.kubernetes, inventory.problems)
+    return sum(1 for doc in documents if doc.is_map and doc.get("kind") is not None)
 
 
 def _mentions_traefik(container) -> bool:
@@ -148,6 +163,7 @@ def read_haproxy(path: str, display: str, quiet: bool, inventory: Inventory, opt
         return
     inventory.files_read += 1
     inventory.problems.extend(problems + result.problems)
+    inventory.scan_suppressions(source, "haproxy")
     if result.config is not None:
         inventory.haproxy_configs.append(result.config)
 
@@ -236,10 +252,36 @@ def read_app_commands(directories: list[str], roots: list[str], inventory: Inven
             if source is None:
                 continue
             inventory.files_read += 1
+            inventory.scan_suppressions(source, "hash")
             result = parse_gunicorn_config(source)
             inventory.problems.extend(result.problems)
             if result.config is not None:
                 inventory.gunicorn_configs[path] = result.config
+
+
+def read_in_memory(source: SourceFile, inventory: Inventory) -> None:
+    """YAML that is no file (standard input, a cluster object): manifests, or compose as `docker compose config` prints it.
+
+    Input that holds neither is reported: an empty pipe usually means the command before it failed.
+    """
+    if _COMPOSE_SERVICES.search(source.text) and not _KIND_LINE.search(source.text):
+        from timeout_lint.parsers.compose import parse_compose
+
+        result = parse_compose(source)
+        inventory.compose_services.extend(result.services)
+        inventory.problems.extend(result.problems)
+        return
+    problems_before = len(inventory.problems)
+    if read_kubernetes(source, inventory) == 0 and len(inventory.problems) == problems_before:
+        name = "standard input" if source.display == STDIN else source.display
+        if _CONTENT_LINE.search(source.text) is None:
+            message = f"{name} is empty: nothing linted (did the command before the pipe fail?)"
+        else:
+            message = (
+                f"{name} holds no Kubernetes object (`kind:`) and no compose `services:`: nothing linted "
+                "(it is read as YAML manifests; nginx configuration is read from files)"
+            )
+        inventory.problems.append(Problem("unparsable-input", message, source.location(1, 1)))
 
 
 def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions) -> Inventory:
@@ -277,8 +319,8 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
         if source is None:
             continue
         inventory.files_read += 1
-        if item.kind is FileKind.COMPOSE or item.kind is FileKind.YAML:
-            inventory.scan_suppressions(source, "yaml")
+        if item.kind in (FileKind.COMPOSE, FileKind.YAML, FileKind.TRAEFIK_STATIC):
+            inventory.scan_suppressions(source, "hash" if item.display.lower().endswith(".toml") else "yaml")
         if item.kind is FileKind.COMPOSE:
             from timeout_lint.parsers.compose import parse_compose
 
@@ -292,6 +334,18 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
             read_kubernetes(source, inventory, declarative)
         elif item.kind is FileKind.TRAEFIK_STATIC:
             read_traefik_static(source, inventory)
+
+    for memory in discovery.in_memory:  # standard input and cluster objects, through the same decoding as files
+        source, problems = read_memory(memory.data, memory.name, options.max_bytes, memory.fields_only)
+        inventory.problems.extend(problems)
+        if source is None:
+            continue
+        if memory.fields_only:
+            inventory.objects_read += 1
+        else:
+            inventory.files_read += 1
+        inventory.scan_suppressions(source, "yaml")
+        read_in_memory(source, inventory)
 
     if inventory.kubernetes.custom:
         from timeout_lint.lazy import load

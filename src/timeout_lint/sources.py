@@ -11,17 +11,25 @@ from timeout_lint.model import Location, Problem
 
 #: Files above this size are reported and skipped (configurable with --max-file-size).
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+#: The name standard input (the PATH ``-``) is shown by.
+STDIN = "<stdin>"
 
 
 @dataclass(frozen=True)
 class SourceFile:
     """One input's text, with the name to show for it."""
 
-    path: str  # absolute path on disk, or "<stdin>"
+    path: str  # absolute path on disk, "<stdin>", or a cluster object's URI
     display: str  # as the user would click it
     text: str
+    #: An input with no text a user can open (an object read from a cluster, serialised here): every
+    #: location in it is line 1, column 1 of the object, and the field path (Location.pointer) says where.
+    fields_only: bool = False
 
     def location(self, line: int, column: int | None = None, pointer: str = "") -> Location:
+        if self.fields_only:
+            # the `kind:` key is where a manifest's object is anchored; here that is the object itself
+            return Location(self.display, 1, 1, "" if pointer == "kind" else pointer)
         return Location(self.display, line, column, pointer)
 
     def line_text(self, line: int) -> str:
@@ -60,7 +68,7 @@ def display_path(path: str, cwd: str) -> str:
     return path if rel.startswith(".." + os.sep + ".." + os.sep) else rel
 
 
-def decode(data: bytes, path: str, display: str) -> tuple[SourceFile | None, list[Problem]]:
+def decode(data: bytes, path: str, display: str, fields_only: bool = False) -> tuple[SourceFile | None, list[Problem]]:
     """Bytes to a SourceFile; binary input is refused, undecodable bytes are replaced and reported."""
     problems: list[Problem] = []
     if b"\x00" in data[:8192]:
@@ -79,7 +87,17 @@ def decode(data: bytes, path: str, display: str) -> tuple[SourceFile | None, lis
             )
         )
         text = data.decode("utf-8", errors="replace")
-    return SourceFile(path, display, text), problems
+    return SourceFile(path, display, text, fields_only), problems
+
+
+def read_memory(
+    data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES, fields_only: bool = False
+) -> tuple[SourceFile | None, list[Problem]]:
+    """Bytes that are no file (standard input, a cluster object), through the same checks as a file."""
+    if len(data) > max_bytes:
+        message = f"input is above the {max_bytes}-byte limit (--max-file-size); not linted"
+        return None, [Problem("unparsable-input", message, Location(name, 1, 1))]
+    return decode(data, name, name, fields_only)
 
 
 def read(path: str, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[SourceFile | None, list[Problem]]:

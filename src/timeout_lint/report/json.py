@@ -117,6 +117,7 @@ def format_report(report: Report) -> str:
             "infos": sum(1 for f in report.findings if f.severity.value == "info" and not f.suppressed),
             "suppressed": report.suppressed,
             "files": report.files_read,
+            "cluster_objects": report.objects_read,
             "request_paths": len(report.paths),
         },
     }

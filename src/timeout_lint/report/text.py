@@ -43,6 +43,9 @@ def summary(report: Report) -> str:
         if counts[s] or s is Severity.ERROR
     ]
     files = f"{report.files_read} file{'' if report.files_read == 1 else 's'}"
+    if report.objects_read:  # --cluster
+        objects = f"{report.objects_read} cluster object{'' if report.objects_read == 1 else 's'}"
+        files = f"{files} and {objects}" if report.files_read else objects
     paths = f"{len(report.paths)} request path{'' if len(report.paths) == 1 else 's'}"
     silenced = f", {report.suppressed} suppressed" if report.suppressed else ""
     return f"Found {', '.join(parts)} in {files} ({paths} checked{silenced})."

@@ -77,7 +77,7 @@ class Rule:
         return selector.upper() == "ALL" or self.code.startswith(selector.upper()) or self.name == selector
 
 
-def problem_rule(code: str, name: str, severity: Severity, summary: str) -> Rule:
+def problem_rule(code: str, name: str, severity: Severity, summary: str, tags: tuple[str, ...] = ()) -> Rule:
     """A TL0xx rule: reports the input problems the parsers recorded under its name."""
 
     def check(model: Model, ctx: Context) -> Iterable[Hit]:
@@ -86,4 +86,4 @@ def problem_rule(code: str, name: str, severity: Severity, summary: str) -> Rule
                 yield Hit(problem.location, problem.message)
 
     check.__name__ = name.replace("-", "_")
-    return Rule(code=code, name=name, severity=severity, scope=Scope.MODEL, summary=summary, check=check)
+    return Rule(code=code, name=name, severity=severity, scope=Scope.MODEL, summary=summary, check=check, tags=tags)
