@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.discover import Discovery, FileKind
 from timeout_lint.model import Location, Problem
@@ -284,7 +284,117 @@ def read_in_memory(source: SourceFile, inventory: Inventory) -> None:
         inventory.problems.append(Problem("unparsable-input", message, source.location(1, 1)))
 
 
-def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions) -> Inventory:
+#: Files each read on its own, into an Inventory of their own (merged in discovery order): these can
+#: be read in worker processes and kept in the cache (batch.py). The others depend on each other
+#: (nginx includes, app sources found through the manifests) or are few (HAProxy).
+PER_FILE_KINDS = frozenset({FileKind.COMPOSE, FileKind.YAML, FileKind.TRAEFIK_STATIC})
+
+
+class FileResult(NamedTuple):
+    """What reading one file adds: an Inventory holding only that file's facts and problems, and its
+    custom resources, parsed (kind, object or None, the problems reported while parsing it)."""
+
+    inventory: Inventory
+    custom: tuple[tuple[str, object, list[Problem]], ...] = ()
+
+
+def read_file(path: str, display: str, kind: FileKind, options: ParseOptions) -> FileResult:
+    """One file of PER_FILE_KINDS, on its own (in this process or a worker's)."""
+    inventory = Inventory(config=None, cwd=options.cwd)
+    source, problems = read(path, display, options.max_bytes)
+    inventory.problems.extend(problems)
+    if source is None:
+        return FileResult(inventory)
+    inventory.files_read += 1
+    inventory.scan_suppressions(source, "hash" if display.lower().endswith(".toml") else "yaml")
+    if kind is FileKind.COMPOSE:
+        from timeout_lint.parsers.compose import parse_compose
+
+        result = parse_compose(source)
+        inventory.compose_services.extend(result.services)
+        inventory.problems.extend(result.problems)
+    elif kind is FileKind.YAML:
+        declarative = "_format_version" in source.text and _FORMAT_VERSION_LINE.search(source.text) is not None
+        if declarative or _KIND_LINE.search(source.text):  # neither: nothing to compose
+            read_kubernetes(source, inventory, declarative)
+    elif kind is FileKind.TRAEFIK_STATIC:
+        read_traefik_static(source, inventory)
+    return FileResult(inventory, take_custom_resources(inventory))
+
+
+def take_custom_resources(inventory: Inventory) -> tuple[tuple[str, object, list[Problem]], ...]:
+    """Parse the custom resources read_kubernetes collected, and let go of their documents.
+
+    What a document reports while its resource is parsed is kept apart, so that parse_all can list it
+    where it always has: after every file's own problems, kind by kind (see add_custom_resources).
+    """
+    collected = inventory.kubernetes.custom
+    if not collected:
+        return ()
+    from timeout_lint.lazy import load
+    from timeout_lint.parsers.kubernetes import CUSTOM_RESOURCES
+
+    found = []
+    for kind, documents in collected.items():
+        parse_resource = load(CUSTOM_RESOURCES[kind])
+        for meta, doc in documents:
+            context = doc.ctx
+            kept, context.problems = context.problems, []
+            try:
+                parsed = parse_resource(meta, doc)
+            finally:
+                reported, context.problems = context.problems, kept
+            found.append((kind, parsed, reported))
+    collected.clear()
+    return tuple(found)
+
+
+def add_custom_resources(inventory: Inventory, found: list[tuple[str, object, list[Problem]]]) -> None:
+    by_kind: dict[str, list[tuple[object, list[Problem]]]] = {}
+    for kind, parsed, reported in found:
+        by_kind.setdefault(kind, []).append((parsed, reported))
+    for kind, entries in sorted(by_kind.items()):
+        for _parsed, reported in entries:
+            inventory.problems.extend(reported)
+        inventory.custom[kind] = [parsed for parsed, _ in entries if parsed is not None]  # None: another group's kind
+        for item in inventory.custom[kind]:  # problems found while parsing a resource travel on it
+            inventory.problems.extend(getattr(item, "problems", ()))
+
+
+def merge(into, part) -> None:
+    """Add what one file's Inventory (or a dataclass field of it) holds to the run's: lists extended,
+    sets updated, counts added, dictionaries merged key by key (lists under one key extended). Field by
+    field, so that a field added to Inventory is merged too; a type this does not know is an error."""
+    for name in part.__dataclass_fields__:
+        value = getattr(part, name)
+        if name in ("config", "cwd") or not value:
+            continue
+        target = getattr(into, name)
+        if isinstance(value, list):
+            target.extend(value)
+        elif isinstance(value, set):
+            target.update(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, list) and isinstance(target.get(key), list):
+                    target[key].extend(item)
+                else:
+                    target[key] = item
+        elif isinstance(value, int) and not isinstance(value, bool):
+            setattr(into, name, target + value)
+        elif hasattr(value, "__dataclass_fields__"):
+            merge(target, value)
+        else:
+            raise TypeError(f"cannot merge Inventory field {name} of type {type(value).__name__}")
+
+
+def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions, cache_dir: str | None = None) -> Inventory:
+    """Every file of the discovery, read into one Inventory, in discovery order.
+
+    Files of PER_FILE_KINDS are read by batch.read_files: in worker processes when the tree is big
+    enough for that to pay, from the cache in ``cache_dir`` when one is given (--cache); either way
+    their results are merged here in discovery order, so the Inventory is the same.
+    """
     inventory = Inventory(config=config, cwd=options.cwd)
     inventory.problems.extend(config.problems)
     for loop in discovery.symlink_loops:
@@ -293,7 +403,16 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
         )
     nginx_candidates: list[tuple[str, bool, bool]] = []
     source_files: list[tuple[FileKind, str, str]] = []
+    from timeout_lint.batch import read_files
+
+    results = read_files([item for item in discovery.files if item.kind in PER_FILE_KINDS], options, cache_dir)
+    custom: list[tuple[str, object, list[Problem]]] = []
     for item in discovery.files:
+        if item.kind in PER_FILE_KINDS:
+            result = next(results)
+            merge(inventory, result.inventory)
+            custom.extend(result.custom)
+            continue
         if item.kind is FileKind.NGINX or item.kind is FileKind.MAYBE_NGINX:
             nginx_candidates.append((item.path, item.kind is FileKind.NGINX, item.explicit))
             continue
@@ -319,21 +438,6 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
         if source is None:
             continue
         inventory.files_read += 1
-        if item.kind in (FileKind.COMPOSE, FileKind.YAML, FileKind.TRAEFIK_STATIC):
-            inventory.scan_suppressions(source, "hash" if item.display.lower().endswith(".toml") else "yaml")
-        if item.kind is FileKind.COMPOSE:
-            from timeout_lint.parsers.compose import parse_compose
-
-            result = parse_compose(source)
-            inventory.compose_services.extend(result.services)
-            inventory.problems.extend(result.problems)
-        elif item.kind is FileKind.YAML:
-            declarative = _FORMAT_VERSION_LINE.search(source.text) is not None
-            if not declarative and not _KIND_LINE.search(source.text):
-                continue  # no `kind:` and no `_format_version:` anywhere: nothing to compose
-            read_kubernetes(source, inventory, declarative)
-        elif item.kind is FileKind.TRAEFIK_STATIC:
-            read_traefik_static(source, inventory)
 
     for memory in discovery.in_memory:  # standard input and cluster objects, through the same decoding as files
         source, problems = read_memory(memory.data, memory.name, options.max_bytes, memory.fields_only)
@@ -347,16 +451,9 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
         inventory.scan_suppressions(source, "yaml")
         read_in_memory(source, inventory)
 
-    if inventory.kubernetes.custom:
-        from timeout_lint.lazy import load
-        from timeout_lint.parsers.kubernetes import CUSTOM_RESOURCES
-
-        for kind, documents in sorted(inventory.kubernetes.custom.items()):
-            parse_resource = load(CUSTOM_RESOURCES[kind])
-            parsed = [parse_resource(meta, doc) for meta, doc in documents]
-            inventory.custom[kind] = [item for item in parsed if item is not None]  # None: another group's kind
-            for item in inventory.custom[kind]:  # problems found while parsing a resource travel on it
-                inventory.problems.extend(getattr(item, "problems", ()))
+    custom.extend(take_custom_resources(inventory))  # standard input's and the cluster's
+    if custom:
+        add_custom_resources(inventory, custom)
 
     if any(_mentions_traefik(c) for w in inventory.kubernetes.workloads for c in w.containers):
         from timeout_lint.parsers.traefik import static_from_workloads

@@ -40,6 +40,8 @@ class SourceFile:
         """The ``#`` comment ending a line, without the ``#``: outside quotes and after a blank, as
         YAML, nginx and HAProxy read it. None when the line has none."""
         text = self.line_text(line)
+        if "#" not in text:  # most lines: nothing to scan
+            return None
         quote = None
         for index, char in enumerate(text):
             if quote:

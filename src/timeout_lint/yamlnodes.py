@@ -18,7 +18,29 @@ from timeout_lint.model import Location, Problem
 from timeout_lint.sources import SourceFile, template_problem
 
 try:  # libyaml through ruamel.yaml.clibz (the [libyaml] extra) or the older ruamel.yaml.clib
-    from ruamel.yaml.cyaml import CBaseLoader as _CLoader
+    from ruamel.yaml.cyaml import CParser as _CParser
+    from ruamel.yaml.resolver import BaseResolver as _BaseResolver
+
+    _DEFAULT_TAGS = {
+        ScalarNode: _BaseResolver.DEFAULT_SCALAR_TAG,
+        SequenceNode: _BaseResolver.DEFAULT_SEQUENCE_TAG,
+        MappingNode: _BaseResolver.DEFAULT_MAPPING_TAG,
+    }
+
+    class _CLoader(_CParser):
+        """ruamel.yaml's CBaseLoader without its constructor and resolver machinery: the C parser
+        calls these three for every node, and the base resolver (no implicit or path resolvers)
+        always answers with the default tag of the node's kind. Same nodes, less Python work per node."""
+
+        def resolve(self, kind, value, implicit, _tags=_DEFAULT_TAGS):
+            return _tags[kind]
+
+        def descend_resolver(self, current_node, current_index):
+            pass
+
+        def ascend_resolver(self):
+            pass
+
 except ImportError:  # pragma: no cover - pure-Python fallback, several times slower
     _CLoader = None
 
@@ -122,7 +144,8 @@ class DocContext:
 
     source: SourceFile
     problems: list[Problem] = field(default_factory=list)
-    _duplicates_checked: set[int] = field(default_factory=set)
+    #: id of each mapping read -> its key index (Y._keys)
+    _keys: dict[int, dict] = field(default_factory=dict)
 
 
 class ExpansionError(ValueError):
@@ -221,22 +244,39 @@ class Y:
 
     # -- navigation --------------------------------------------------------------------------
     def _pairs(self) -> list[tuple[Node, Node]]:
-        pairs = self.node.value
-        if id(self.node) not in self.ctx._duplicates_checked:
-            self.ctx._duplicates_checked.add(id(self.node))
-            seen: set[str] = set()
-            for key, _ in pairs:
-                if isinstance(key, ScalarNode):
-                    if key.value in seen and key.value != "<<":
+        self._keys()
+        return self.node.value
+
+    def _keys(self) -> dict:
+        """This mapping's scalar keys -> (key node, value node), the first of each; under None the
+        values of plain ``<<`` merge keys, in order. Built once per mapping, on its first visit,
+        which is also when its duplicate keys are reported (only mappings a parser reads are checked)."""
+        index = self.ctx._keys.get(id(self.node))
+        if index is not None:
+            return index
+        index = {}
+        merged = []
+        for pair in self.node.value:
+            key_node = pair[0]
+            if isinstance(key_node, ScalarNode):
+                value = key_node.value
+                if value in index:
+                    if value != "<<":
                         self.ctx.problems.append(
                             Problem(
                                 "unparsable-input",
-                                f'duplicate key "{key.value}": YAML forbids it and tools disagree on which value wins',
-                                self.ctx.source.location(key.start_mark.line + 1, key.start_mark.column + 1),
+                                f'duplicate key "{value}": YAML forbids it and tools disagree on which value wins',
+                                self.ctx.source.location(key_node.start_mark.line + 1, key_node.start_mark.column + 1),
                             )
                         )
-                    seen.add(key.value)
-        return pairs
+                else:
+                    index[value] = pair
+                if value == "<<" and key_node.style in (None, ""):
+                    merged.append(pair[1])
+        if merged:
+            index[None] = merged
+        self.ctx._keys[id(self.node)] = index
+        return index
 
     def get(self, *keys: str | int) -> Y | None:
         """Walk down mapping keys and list indexes; None as soon as one is missing."""
@@ -252,20 +292,13 @@ class Y:
             if self.is_seq and 0 <= key < len(self.node.value):
                 return Y(self.node.value[key], self.ctx, self.path + (key,))
             return None
-        if not self.is_map:
+        if not isinstance(self.node, MappingNode):
             return None
-        merged: list[Node] = []
-        found = None
-        for key_node, value_node in self._pairs():
-            if not isinstance(key_node, ScalarNode):
-                continue
-            if key_node.value == key and found is None:
-                found = value_node
-            elif key_node.value == "<<" and key_node.style in (None, ""):
-                merged.append(value_node)
-        if found is not None:
-            return Y(found, self.ctx, self.path + (key,))
-        for source in merged:  # YAML merge keys: `<<: *defaults`
+        index = self._keys()
+        pair = index.get(key)
+        if pair is not None:
+            return Y(pair[1], self.ctx, self.path + (key,))
+        for source in index.get(None, ()):  # YAML merge keys: `<<: *defaults`
             candidates = source.value if isinstance(source, SequenceNode) else [source]
             for candidate in candidates:
                 if isinstance(candidate, MappingNode):
@@ -278,12 +311,13 @@ class Y:
         """Where a mapping key is written (the start of ``key: value``)."""
         if not self.is_map:
             return None
-        for key_node, _ in self._pairs():
-            if isinstance(key_node, ScalarNode) and key_node.value == key:
-                return self.ctx.source.location(
-                    key_node.start_mark.line + 1, key_node.start_mark.column + 1, Y(key_node, self.ctx, self.path + (key,)).pointer
-                )
-        return None
+        pair = self._keys().get(key)
+        if pair is None:
+            return None
+        key_node = pair[0]
+        return self.ctx.source.location(
+            key_node.start_mark.line + 1, key_node.start_mark.column + 1, Y(key_node, self.ctx, self.path + (key,)).pointer
+        )
 
     def items(self) -> Iterator[tuple[str, Y, Location]]:
         """Mapping entries as (key, value view, key location); non-scalar keys are skipped."""

@@ -112,6 +112,25 @@ class Linker:
             self.indexes[name] = build()
         return self.indexes[name]
 
+    def selected_workloads(self, service: Service) -> list[Workload]:
+        """The workloads of the Service's namespace whose pod template carries every label of its selector, in file order.
+
+        Looked up by one selector label (the rarest) and checked against the others: no scan of the namespace.
+        """
+        if not service.selector:
+            return []
+        by_label = self.index("workloads_by_label", self._workloads_by_label)
+        namespace = service.meta.namespace
+        candidates = min((by_label.get((namespace, k, v), ()) for k, v in service.selector.items()), key=len)
+        return [w for w in candidates if all(w.template_labels.get(k) == v for k, v in service.selector.items())]
+
+    def _workloads_by_label(self) -> dict[tuple[str, str, str], list[Workload]]:
+        by_label: dict[tuple[str, str, str], list[Workload]] = defaultdict(list)
+        for workload in self.inventory.kubernetes.workloads:
+            for key, value in workload.template_labels.items():
+                by_label[(workload.meta.namespace, key, value)].append(workload)
+        return by_label
+
     # -- hops ------------------------------------------------------------------------------------
     def app_server_hops(self, owner) -> tuple[Hop, ...]:
         return tuple(hop for name in APP_SERVER_HOPS for hop in load(name)(self, owner))
@@ -122,11 +141,7 @@ class Linker:
     # -- apps ------------------------------------------------------------------------------------
     def service_apps(self, service: Service) -> list[str]:
         """App nodes for a Kubernetes Service: one per workload its selector picks (or the Service alone)."""
-        workloads = [
-            w
-            for w in self.workloads_by_ns.get(service.meta.namespace, ())
-            if service.selector and all(w.template_labels.get(k) == v for k, v in service.selector.items())
-        ]
+        workloads = self.selected_workloads(service)
         ids = []
         name = f"{service.meta.namespace}/{service.meta.name}"
         declared = self.declared.for_kubernetes(service.meta.name, service.meta.namespace)

@@ -208,11 +208,7 @@ def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, back
 
 
 def selected_workloads(linker: Linker, service: Service) -> list[Workload]:
-    return [
-        w
-        for w in linker.workloads_by_ns.get(service.meta.namespace, ())
-        if service.selector and all(w.template_labels.get(k) == v for k, v in service.selector.items())
-    ]
+    return linker.selected_workloads(service)
 
 
 def served_ingresses(linker: Linker, system: str, workloads: list[Workload]) -> list[Ingress]:
