@@ -20,6 +20,13 @@ def _csv(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def _jobs(value: str) -> int:
+    jobs = int(value)
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (every core) or more, not {jobs}")
+    return jobs
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="timeout-lint",
@@ -63,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="{tree,mermaid,dot}",
         help="--show-paths: print every request path as a tree after the findings; "
         "--show-paths=mermaid or =dot: print a diagram of the paths instead of the findings",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="processes reading files at once (default: every core for big trees, 1 for small ones; 0: every core)",
     )
     parser.add_argument("--version", action="version", version=f"timeout-lint {__version__}")
     cluster = parser.add_argument_group("live cluster", "read objects through the Kubernetes API (pip install 'timeout-lint[cluster]')")
@@ -166,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         fail_on=Severity(args.fail_on) if args.fail_on else None,
         show_suppressed=args.show_suppressed,
         cluster=_cluster_options(args),
+        jobs=args.jobs,
     )
     if options.cluster is None:
         report = lint(options)

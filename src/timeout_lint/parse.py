@@ -87,6 +87,10 @@ class ParseOptions:
     cwd: str
     allow_outside_root: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
+    #: processes reading files at once: None decides from the tree and the machine, 1 reads in this one (batch.py)
+    jobs: int | None = None
+    #: where unchanged files' results are kept between runs; None (the default): no cache, nothing written
+    cache_dir: str | None = None
 
 
 def _kubernetes_objects():
@@ -104,26 +108,28 @@ def read_kubernetes(source: SourceFile, inventory: Inventory, declarative: bool 
     composed once either way. ``helm template`` output (``# Source:`` comments) keeps which chart
     template each document came from (rendered.py).
     """
-    from timeout_lint.parsers.kubernetes import read_manifests
+    from timeout_lint.parsers.kubernetes import read_manifests, reads_kind
+    from timeout_lint.prescan import Skipped
     from timeout_lint.yamlnodes import read_documents
 
     if _HELM_SOURCE in source.text:
         from timeout_lint.rendered import template_origins
 
         inventory.rendered_from[source.display] = template_origins(source)
-    documents = read_documents(source, inventory.problems)
+    # objects of kinds nothing reads are passed over uncomposed (prescan.py), listed as Skipped
+    documents = read_documents(source, inventory.problems, reads_kind)
     if declarative:
         from timeout_lint.parsers.kong_declarative import parse_declarative
 
         manifests = []
         for doc in documents:
-            if doc.is_map and doc.get("_format_version") is not None:
+            if not isinstance(doc, Skipped) and doc.is_map and doc.get("_format_version") is not None:
                 inventory.kong_declarative.append(parse_declarative(doc, source))
             else:
                 manifests.append(doc)
         documents = manifests
     read_manifests(documents, inventory.kubernetes, inventory.problems)
-    return sum(1 for doc in documents if doc.is_map and doc.get("kind") is not None)
+    return sum(1 for doc in documents if isinstance(doc, Skipped) or (doc.is_map and doc.get("kind") is not None))
 
 
 def _mentions_traefik(container) -> bool:
@@ -388,12 +394,12 @@ def merge(into, part) -> None:
             raise TypeError(f"cannot merge Inventory field {name} of type {type(value).__name__}")
 
 
-def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions, cache_dir: str | None = None) -> Inventory:
+def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions) -> Inventory:
     """Every file of the discovery, read into one Inventory, in discovery order.
 
     Files of PER_FILE_KINDS are read by batch.read_files: in worker processes when the tree is big
-    enough for that to pay, from the cache in ``cache_dir`` when one is given (--cache); either way
-    their results are merged here in discovery order, so the Inventory is the same.
+    enough for that to pay, from the cache when options.cache_dir is set (--cache); either way their
+    results are merged here in discovery order, so the Inventory is the same.
     """
     inventory = Inventory(config=config, cwd=options.cwd)
     inventory.problems.extend(config.problems)
@@ -405,7 +411,7 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
     source_files: list[tuple[FileKind, str, str]] = []
     from timeout_lint.batch import read_files
 
-    results = read_files([item for item in discovery.files if item.kind in PER_FILE_KINDS], options, cache_dir)
+    results = read_files([item for item in discovery.files if item.kind in PER_FILE_KINDS], options)
     custom: list[tuple[str, object, list[Problem]]] = []
     for item in discovery.files:
         if item.kind in PER_FILE_KINDS:

@@ -8,8 +8,9 @@ an object, and an alias is one shared node, so an alias bomb costs nothing until
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from sys import intern
 
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -94,6 +95,15 @@ def compose_all(text: str) -> Iterator[Node]:
         raise YamlSyntaxError(f"invalid YAML: {message}", line, column) from None
     except RecursionError:
         raise YamlSyntaxError("invalid YAML: nested deeper than this reader allows", 1, 1) from None
+
+
+def raw_parse(text: str) -> int:
+    """Parse without building anything (libyaml alone, in C): the number of events; raises YAMLError."""
+    if _CLoader is None:  # pragma: no cover
+        from ruamel.yaml import YAML
+
+        return sum(1 for _ in YAML(typ="safe", pure=True).parse(text))
+    return _CLoader(text).raw_parse()
 
 
 def may_be_oversized(text: str) -> bool:
@@ -208,7 +218,7 @@ class Y:
                 out += f"[{part}]"
             else:
                 out += ("." if out else "") + str(part)
-        return out
+        return intern(out)  # the same few pointers on every object of a kind: one string each
 
     @property
     def location(self) -> Location:
@@ -223,13 +233,13 @@ class Y:
         value = self.node.value
         if self.node.style in (None, "") and value in _NULLS:
             return None
-        return value
+        return intern(value)  # names, labels, kinds repeat across thousands of objects: kept once
 
     def plain_value(self):
         """A scalar with YAML 1.2 core typing of plain (unquoted) values: int, float, bool, None, str."""
         if not self.is_scalar:
             return None
-        value = self.node.value
+        value = intern(self.node.value)
         if self.node.style not in (None, ""):
             return value
         if value in _NULLS:
@@ -325,9 +335,10 @@ class Y:
             return
         for key_node, value_node in self._pairs():
             if isinstance(key_node, ScalarNode) and key_node.value != "<<":
-                path = self.path + (key_node.value,)
+                key = intern(key_node.value)
+                path = self.path + (key,)
                 yield (
-                    key_node.value,
+                    key,
                     Y(value_node, self.ctx, path),
                     self.ctx.source.location(
                         key_node.start_mark.line + 1, key_node.start_mark.column + 1, Y(key_node, self.ctx, path).pointer
@@ -368,17 +379,31 @@ class Y:
         return convert(self.node, 0)
 
 
-def read_documents(source: SourceFile, problems: list[Problem]) -> list:
+def read_documents(source: SourceFile, problems: list[Problem], reads_kind: Callable[[str], bool] | None = None) -> list:
     """The documents of a YAML file as views, each checked for size when the text calls for it.
 
     A syntax error ends the file there (the documents before it are kept); a template is reported
     once as a template; a document too big to read safely is reported and left out.
+
+    With ``reads_kind`` (manifests), a document that is certainly an object of a kind it refuses is
+    not composed at all and is listed as a prescan.Skipped (see prescan.py).
     """
     ctx = DocContext(source, problems)
+    nodes = None
+    skipped = {}
+    if reads_kind is not None:
+        from timeout_lint.prescan import plan
+
+        found = plan(source.text, reads_kind)
+        if found is not None:
+            nodes, skipped = _compose_planned(found)
     check = may_be_oversized(source.text)
     documents = []
     try:
-        for index, node in enumerate(compose_all(source.text), 1):
+        for index, node in enumerate(compose_all(source.text) if nodes is None else nodes, 1):
+            if index - 1 in skipped:
+                documents.append(skipped[index - 1])
+                continue
             reason = oversized(node) if check else None
             if reason is not None:
                 where = source.location(node.start_mark.line + 1, node.start_mark.column + 1)
@@ -389,3 +414,19 @@ def read_documents(source: SourceFile, problems: list[Problem]) -> list:
         template = template_problem(source)
         problems.append(template or Problem("unparsable-input", exc.message, source.location(exc.line, exc.column)))
     return documents
+
+
+def _compose_planned(found) -> tuple[list[Node] | None, dict]:
+    """The documents of a prescan plan's text, if they are what the plan says (one per document of
+    the stream, each passed-over one empty); else (None, {}): the file is composed as written, which
+    is also where a syntax error is reported from."""
+    try:
+        nodes = list(compose_all(found.text))
+    except YamlSyntaxError:
+        return None, {}
+    if len(nodes) != found.documents or any(
+        not isinstance(nodes[index], ScalarNode) or nodes[index].value != "" or nodes[index].style not in (None, "")
+        for index in found.skipped
+    ):
+        return None, {}
+    return nodes, found.skipped

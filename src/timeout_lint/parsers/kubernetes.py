@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.model import Location, Problem, WorstCase
 from timeout_lint.parsers.declarations import DISABLE_KEY, Entry, worst_case_from_entries
+from timeout_lint.prescan import Skipped
 from timeout_lint.yamlnodes import Y
 
 if TYPE_CHECKING:
@@ -356,17 +357,33 @@ KNOWN_VERSIONS = {
 }
 
 
+#: the kinds read_object reads (see reads_kind)
+_READ_KINDS = frozenset({"Ingress", "Service", "IngressClass", "ConfigMap", *WORKLOAD_KINDS, *KNOWN_VERSIONS})
+_CUSTOM_KINDS = frozenset(key.rpartition("/")[2] for key in CUSTOM_RESOURCES)
+
+
 def _is_object(doc: Y) -> bool:
     return doc.is_map and bool(doc.str_at("kind")) and bool(doc.str_at("apiVersion"))
 
 
-def read_manifests(documents: list[Y], out: KubernetesObjects, problems: list[Problem]) -> None:
+def reads_kind(kind: str) -> bool:
+    """Whether read_object reads more of an object of this kind than its kind, its apiVersion and its
+    timeout-lint/disable annotation. Objects of the other kinds are passed over without being
+    composed (prescan.py). Every kind read_object dispatches on must be accepted here
+    (tests/test_prescan.py checks it against read_object's source)."""
+    return kind.endswith("List") or kind in _READ_KINDS or kind in _CUSTOM_KINDS
+
+
+def read_manifests(documents: list[Y | Skipped], out: KubernetesObjects, problems: list[Problem]) -> None:
     """The documents of one file. In a file that holds Kubernetes objects, a document that is not
     one (a bare value, a list, a mapping without apiVersion or kind) is reported; empty documents
-    are fine. Files without any object (Helm values, CI configs) are not manifests at all."""
-    if not any(_is_object(doc) for doc in documents):
+    are fine. Files without any object (Helm values, CI configs) are not manifests at all.
+    A Skipped document is an object of a kind nothing reads, passed over (prescan.py)."""
+    if not any(isinstance(doc, Skipped) or _is_object(doc) for doc in documents):
         return
     for index, doc in enumerate(documents, 1):
+        if isinstance(doc, Skipped):
+            continue
         if _is_object(doc):
             read_object(doc, out, problems)
         elif not (doc.is_scalar and doc.text is None):

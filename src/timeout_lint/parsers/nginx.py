@@ -13,6 +13,7 @@ matched by their tail inside the linted roots.
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 import re
@@ -102,6 +103,8 @@ class _Parsed(NamedTuple):
 class _Reader:
     def __init__(self, roots: list[str], cwd: str, allow_outside_root: bool, max_bytes: int):
         self.roots = [os.path.realpath(r) for r in roots]
+        # real paths asked for again and again (every include, every candidate): one lstat walk each per run
+        self.real = functools.cache(os.path.realpath)
         self.cwd = cwd
         self.allow_outside_root = allow_outside_root
         self.max_bytes = max_bytes
@@ -111,7 +114,7 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def inside_roots(self, path: str) -> bool:
-        real = os.path.realpath(path)
+        real = self.real(path)
         return any(real == root or real.startswith(root + os.sep) for root in self.roots)
 
     def parse(self, path: str, quiet: bool = False) -> _Parsed | None:
@@ -120,7 +123,7 @@ class _Reader:
         ``quiet``: a .conf that only might be nginx; if it does not read as nginx it is skipped
         without a word. Once a real nginx file includes it, it is nginx, and its problems count.
         """
-        key = os.path.realpath(path)
+        key = self.real(path)
         if key not in self.cache:
             self.cache[key] = self._read(path)
         parsed, problems, looks_like_nginx = self.cache[key]
@@ -308,7 +311,7 @@ class _Expander:
             return []
         out: list[_Directive] = []
         for path in files:
-            real = os.path.realpath(path)
+            real = self.reader.real(path)
             if real in stack:
                 chain = " -> ".join(display_path(p, self.reader.cwd) for p in (*stack[stack.index(real) :], real))
                 self.reader.problems.append(Problem("include-cycle", f"include cycle, not followed again: {chain}", where))
@@ -501,12 +504,12 @@ def parse_nginx(
     for path, parsed in parsed_candidates:
         for pattern in _include_patterns(parsed.directives):
             files, _outside = reader.resolve_include(pattern, path, path, lint_root_of(path))
-            included.update(os.path.realpath(f) for f in files if os.path.realpath(f) != os.path.realpath(path))
-    ordered = [c for c in parsed_candidates if os.path.realpath(c[0]) not in included]
-    ordered += [c for c in parsed_candidates if os.path.realpath(c[0]) in included]
+            included.update(reader.real(f) for f in files if reader.real(f) != reader.real(path))
+    ordered = [c for c in parsed_candidates if reader.real(c[0]) not in included]
+    ordered += [c for c in parsed_candidates if reader.real(c[0]) in included]
     reached: set[str] = set()
     for path, parsed in ordered:
-        real = os.path.realpath(path)
+        real = reader.real(path)
         if real in reached:
             continue  # read through the file that includes it
         expander = _Expander(reader, lint_root_of(path))
