@@ -81,6 +81,12 @@ def yaml_files(root):
                     continue
 
 
+@pytest.fixture(autouse=True)
+def every_document_is_worth_a_look(monkeypatch):
+    """Short documents are composed for speed (prescan.WORTH_SKIPPING); here every one is looked at."""
+    monkeypatch.setattr(prescan, "WORTH_SKIPPING", 0)
+
+
 def test_every_document_passed_over_in_the_fixtures_is_one_nothing_reads():
     for text in yaml_files(FIXTURES):
         check_plan(text)

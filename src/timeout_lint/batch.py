@@ -1,8 +1,9 @@
-"""Reading the files of PER_FILE_KINDS: in order, across cores when it pays.
+"""Reading the files of PER_FILE_KINDS: in order, from the cache when asked, across cores when it pays.
 
 Each file is read on its own (parse.read_file), so files can be read in any process; parse_all
 merges the results in discovery order, which keeps the output byte for byte the same whether a run
-is serial or parallel.
+is serial, parallel or cached. With a cache (cache.py), a file whose bytes (and everything else its
+reading depends on) are unchanged is not parsed: its result is read back from the cache.
 
 Parallel reading forks worker processes (Linux only: fork is cheap there and safe before any thread
 exists; elsewhere, and for small trees, files are read in this process). Each worker reads a
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from timeout_lint.cache import Cache
     from timeout_lint.discover import DiscoveredFile
     from timeout_lint.parse import FileResult, ParseOptions
 
@@ -33,6 +35,7 @@ OWN_SHARE = 0.8
 # what the workers read, set before they are forked (inherited, never pickled)
 _ITEMS: list[DiscoveredFile] = []
 _OPTIONS: ParseOptions | None = None
+_CACHE: Cache | None = None
 
 
 def available_cores() -> int:
@@ -57,14 +60,43 @@ def jobs_for(files: int, requested: int | None) -> int:
 
 def read_files(items: list[DiscoveredFile], options: ParseOptions) -> Iterator[FileResult]:
     """The result of each item, in the order given."""
+    global _CACHE
+    cache = None
+    if options.cache_dir is not None and items:
+        from timeout_lint.cache import Cache
+
+        cache = Cache(options.cache_dir)
+    jobs = jobs_for(len(items), options.jobs)
+    _CACHE = cache
+    try:
+        if jobs <= 1:
+            for item in items:
+                yield read_one(item, options, cache)
+        else:
+            yield from _parallel(items, options, jobs)
+    finally:
+        _CACHE = None
+
+
+def read_one(item: DiscoveredFile, options: ParseOptions, cache: Cache | None) -> FileResult:
+    """One file, through the cache when there is one."""
     from timeout_lint.parse import read_file
 
-    jobs = jobs_for(len(items), options.jobs)
-    if jobs <= 1:
-        for item in items:
-            yield read_file(item.path, item.display, item.kind, options)
-        return
-    yield from _parallel(items, options, jobs)
+    if cache is None:
+        return read_file(item.path, item.display, item.kind, options)
+    try:
+        if os.path.getsize(item.path) > options.max_bytes:
+            raise OSError("too big")
+        with open(item.path, "rb") as handle:
+            data = handle.read(options.max_bytes + 1)
+    except OSError:  # read_file reports it, as it always does
+        return read_file(item.path, item.display, item.kind, options)
+    key = cache.key(data, item.kind.value, item.path, item.display, options.max_bytes)
+    result = cache.get(key)
+    if result is None:
+        result = read_file(item.path, item.display, item.kind, options, data)
+        cache.put(key, result)
+    return result
 
 
 def _parallel(items: list[DiscoveredFile], options: ParseOptions, jobs: int) -> Iterator[FileResult]:
@@ -79,8 +111,6 @@ def _parallel(items: list[DiscoveredFile], options: ParseOptions, jobs: int) -> 
     import multiprocessing
     import pickle
     from collections import deque
-
-    from timeout_lint.parse import read_file
 
     global _ITEMS, _OPTIONS
     chunks = [(start, min(start + CHUNK_FILES, len(items))) for start in range(0, len(items), CHUNK_FILES)]
@@ -122,7 +152,7 @@ def _parallel(items: list[DiscoveredFile], options: ParseOptions, jobs: int) -> 
                 yield from pickle.loads(data)
                 continue
             for item in items[start:end]:
-                yield read_file(item.path, item.display, item.kind, options)
+                yield read_one(item, options, _CACHE)
                 drain()
     finally:
         for process, receiver, _ in workers:
@@ -151,11 +181,9 @@ def _work(sender, chunks: list[tuple[int, int]]) -> None:
     """
     import pickle
 
-    from timeout_lint.parse import read_file
-
     try:
         for start, end in chunks:
-            results = [read_file(item.path, item.display, item.kind, _OPTIONS) for item in _ITEMS[start:end]]
+            results = [read_one(item, _OPTIONS, _CACHE) for item in _ITEMS[start:end]]
             sender.send_bytes(pickle.dumps(results, pickle.HIGHEST_PROTOCOL))
     except BaseException:
         pass

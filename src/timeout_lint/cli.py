@@ -78,6 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="processes reading files at once (default: every core for big trees, 1 for small ones; 0: every core)",
     )
+    caching = parser.add_mutually_exclusive_group()
+    caching.add_argument(
+        "--cache",
+        action="store_true",
+        default=None,
+        help="keep what reading each file gave in .timeout-lint-cache (beside the project file, else here): unchanged files are not parsed again",
+    )
+    caching.add_argument("--no-cache", dest="cache", action="store_false", help="no cache, whatever the project file says")
+    parser.add_argument("--cache-dir", metavar="DIR", help="keep the cache in DIR (implies --cache)")
     parser.add_argument("--version", action="version", version=f"timeout-lint {__version__}")
     cluster = parser.add_argument_group("live cluster", "read objects through the Kubernetes API (pip install 'timeout-lint[cluster]')")
     cluster.add_argument("--cluster", action="store_true", help="also lint the objects of the cluster of the kubeconfig's context")
@@ -181,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         show_suppressed=args.show_suppressed,
         cluster=_cluster_options(args),
         jobs=args.jobs,
+        cache=args.cache,
+        cache_dir=args.cache_dir,
     )
     if options.cluster is None:
         report = lint(options)

@@ -65,6 +65,9 @@ class ProjectConfig:
     force_exclude: bool = False
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, selectors)
     fail_on: Severity | None = None
+    # -- the on-disk cache (off unless asked for; --cache / --no-cache override) --
+    cache: bool | None = None  # `cache:`; None: not set
+    cache_dir: str | None = None  # `cache-dir:`, absolute (written relative to the project file)
 
 
 DURATION_PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|h|m|s))+$"
@@ -252,6 +255,12 @@ def parse_config(source: SourceFile, config: ProjectConfig, nodes: list | None =
             tuple(int(p) for p in kic.text.split(".")), kic.text, root.key_location("kong-ingress-controller")
         )
     read_settings(root, config, ok)
+    cache = root.get("cache")
+    if cache is not None and ok("cache"):
+        config.cache = cache.plain_value() is True
+    cache_dir = root.get("cache-dir")
+    if cache_dir is not None and ok("cache-dir") and cache_dir.text:
+        config.cache_dir = os.path.join(os.path.dirname(os.path.abspath(source.path)), cache_dir.text)
     config.problems.extend(ctx.problems)
     config.problems.sort(key=lambda p: (p.location.line, p.location.column or 0))
     return config

@@ -42,6 +42,8 @@ class LintOptions:
     stdin: BinaryIO | None = None  # read when a path is `-`; None: the process's standard input
     cluster: ClusterOptions | None = None  # also lint objects read from a live cluster (--cluster)
     jobs: int | None = None  # processes reading files (--jobs); None: as many as pays (batch.py)
+    cache: bool | None = None  # --cache (True) / --no-cache (False); None: the project file decides (off by default)
+    cache_dir: str | None = None  # --cache-dir, relative to the working directory (implies --cache)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,23 @@ def _per_file_ignored(options: LintOptions, config: project_config.ProjectConfig
     return ignored
 
 
+def _cache_dir(options: LintOptions, config: project_config.ProjectConfig) -> str | None:
+    """Where the cache is, or None: no cache (the default, nothing written). --no-cache wins; --cache or
+    --cache-dir turn it on; else the project file's ``cache:`` (``cache-dir:`` alone turns it on too)."""
+    if options.cache is False:
+        return None
+    wanted = options.cache is True or options.cache_dir is not None
+    if not wanted and config.cache is not True and not (config.cache is None and config.cache_dir is not None):
+        return None
+    if options.cache_dir is not None:
+        return os.path.join(options.cwd, options.cache_dir)
+    if config.cache_dir is not None:
+        return config.cache_dir
+    from timeout_lint.cache import DEFAULT_DIR
+
+    return os.path.join(config.root or os.path.abspath(options.cwd), DEFAULT_DIR)
+
+
 def _read_stdin(options: LintOptions) -> InMemoryInput:
     """Standard input, read once, whole, as bytes (one byte past the limit tells that it is too big)."""
     stream = options.stdin if options.stdin is not None else getattr(sys.stdin, "buffer", None)
@@ -135,7 +154,8 @@ def _lint(options: LintOptions) -> Report:
         cluster_problems = cluster.problems
     if discovery.stdin:
         discovery.in_memory.append(_read_stdin(options))
-    inventory = parse_all(discovery, config, ParseOptions(options.cwd, options.allow_outside_root, options.max_bytes, options.jobs))
+    parse_options = ParseOptions(options.cwd, options.allow_outside_root, options.max_bytes, options.jobs, _cache_dir(options, config))
+    inventory = parse_all(discovery, config, parse_options)
     graph = link(inventory)
     front = load("timeout_lint.link.edge:edge_hops")(config) if config.edge else ()
     enumeration = enumerate_paths(graph, front=front)

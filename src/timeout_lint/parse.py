@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.discover import Discovery, FileKind
 from timeout_lint.model import Location, Problem
-from timeout_lint.sources import DEFAULT_MAX_BYTES, STDIN, SourceFile, display_path, read, read_memory, template_problem
+from timeout_lint.sources import DEFAULT_MAX_BYTES, STDIN, SourceFile, decode, display_path, read, read_memory, template_problem
 
 if TYPE_CHECKING:  # each system's parser is imported only when a file of its kind is present
     from timeout_lint.config import ProjectConfig
@@ -304,10 +304,10 @@ class FileResult(NamedTuple):
     custom: tuple[tuple[str, object, list[Problem]], ...] = ()
 
 
-def read_file(path: str, display: str, kind: FileKind, options: ParseOptions) -> FileResult:
-    """One file of PER_FILE_KINDS, on its own (in this process or a worker's)."""
+def read_file(path: str, display: str, kind: FileKind, options: ParseOptions, data: bytes | None = None) -> FileResult:
+    """One file of PER_FILE_KINDS, on its own (in this process or a worker's); ``data``: its bytes, when already read."""
     inventory = Inventory(config=None, cwd=options.cwd)
-    source, problems = read(path, display, options.max_bytes)
+    source, problems = read(path, display, options.max_bytes) if data is None else decode(data, path, display)
     inventory.problems.extend(problems)
     if source is None:
         return FileResult(inventory)
