@@ -29,12 +29,8 @@ def small_tree() -> str:
     return tree
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("tree", nargs="?")
-    parser.add_argument("--runs", type=int, default=40)
-    args = parser.parse_args()
-    tree = args.tree or small_tree()
+def measure(tree: str, runs: int) -> list[tuple[str, float, float]]:
+    """(command, best, median) in seconds, for each command installed beside this Python."""
     bindir = os.path.dirname(sys.executable)
     commands = {
         "python -c pass": [sys.executable, "-c", "pass"],
@@ -43,15 +39,25 @@ def main() -> None:
     }
     commands = {k: v for k, v in commands.items() if os.path.exists(v[0])}
     times: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(args.runs):
+    for _ in range(runs):
         for name, command in commands.items():
             start = time.perf_counter()
             subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             times[name].append(time.perf_counter() - start)
+    return [(name, min(values), statistics.median(values)) for name, values in times.items()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("tree", nargs="?")
+    parser.add_argument("--runs", type=int, default=40)
+    args = parser.parse_args()
+    tree = args.tree or small_tree()
+    results = measure(tree, args.runs)
     print(f"tree: {tree} ({len(os.listdir(tree))} files), {args.runs} runs each")
-    for name, values in times.items():
-        print(f"{name:16s} best {min(values) * 1000:6.1f} ms   median {statistics.median(values) * 1000:6.1f} ms")
-    if "yamllint" not in commands:
+    for name, best, median in results:
+        print(f"{name:16s} best {best * 1000:6.1f} ms   median {median * 1000:6.1f} ms")
+    if "yamllint" not in {name for name, _, _ in results}:
         print("(yamllint is not installed in this environment: pip install yamllint)")
 
 

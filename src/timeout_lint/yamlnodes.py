@@ -55,6 +55,10 @@ MAX_DOCUMENT_VALUES = 1_000_000
 MAX_DOCUMENT_NESTING = 1_000
 # cheap signs that a text may hold such a document: anchors, or a long run of opening brackets,
 # or a line indented by hundreds of spaces
+#: Y.pointer's spellings, by path (cleared when it holds this many: paths repeat across objects,
+#: so it stays small on real trees, and a generated one cannot make it grow without bound)
+_POINTERS: dict[tuple, str] = {}
+_MAX_POINTERS = 50_000
 _DEEP_SIGNATURE = re.compile(r"[\[{](?:\s*[\[{]){100,}|^ {300,}\S", re.MULTILINE)
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -212,26 +216,34 @@ class Y:
 
     @property
     def pointer(self) -> str:
-        out = ""
-        for part in self.path:
-            if isinstance(part, int):
-                out += f"[{part}]"
-            else:
-                out += ("." if out else "") + str(part)
-        return intern(out)  # the same few pointers on every object of a kind: one string each
+        # the same few paths on every object of a kind: each is spelled once, and kept as one string
+        pointer = _POINTERS.get(self.path)
+        if pointer is None:
+            out = ""
+            for part in self.path:
+                if isinstance(part, int):
+                    out += f"[{part}]"
+                else:
+                    out += ("." if out else "") + str(part)
+            if len(_POINTERS) >= _MAX_POINTERS:
+                _POINTERS.clear()
+            pointer = _POINTERS[self.path] = intern(out)
+        return pointer
 
     @property
     def location(self) -> Location:
-        return self.ctx.source.location(self.line, self.column, self.pointer)
+        mark = self.node.start_mark
+        return self.ctx.source.location(mark.line + 1, mark.column + 1, self.pointer)
 
     # -- values ------------------------------------------------------------------------------
     @property
     def text(self) -> str | None:
         """A scalar's text; None for null and for mappings and lists."""
-        if not self.is_scalar:
+        node = self.node
+        if not isinstance(node, ScalarNode):
             return None
-        value = self.node.value
-        if self.node.style in (None, "") and value in _NULLS:
+        value = node.value
+        if not node.style and value in _NULLS:  # style None or "": plain
             return None
         return intern(value)  # names, labels, kinds repeat across thousands of objects: kept once
 
@@ -292,22 +304,27 @@ class Y:
         """Walk down mapping keys and list indexes; None as soon as one is missing."""
         current: Y | None = self
         for key in keys:
+            current = current._child(key)
             if current is None:
                 return None
-            current = current._child(key)
         return current
 
     def _child(self, key: str | int) -> Y | None:
+        # the busiest method of a run (every read of every field comes through it): kept flat
+        node = self.node
         if isinstance(key, int):
-            if self.is_seq and 0 <= key < len(self.node.value):
-                return Y(self.node.value[key], self.ctx, self.path + (key,))
+            if isinstance(node, SequenceNode) and 0 <= key < len(node.value):
+                return Y(node.value[key], self.ctx, (*self.path, key))
             return None
-        if not isinstance(self.node, MappingNode):
+        if not isinstance(node, MappingNode):
             return None
-        index = self._keys()
+        ctx = self.ctx
+        index = ctx._keys.get(id(node))
+        if index is None:
+            index = self._keys()
         pair = index.get(key)
         if pair is not None:
-            return Y(pair[1], self.ctx, self.path + (key,))
+            return Y(pair[1], ctx, (*self.path, key))
         for source in index.get(None, ()):  # YAML merge keys: `<<: *defaults`
             candidates = source.value if isinstance(source, SequenceNode) else [source]
             for candidate in candidates:
@@ -331,19 +348,16 @@ class Y:
 
     def items(self) -> Iterator[tuple[str, Y, Location]]:
         """Mapping entries as (key, value view, key location); non-scalar keys are skipped."""
-        if not self.is_map:
+        if not isinstance(self.node, MappingNode):
             return
+        ctx = self.ctx
+        location = ctx.source.location
         for key_node, value_node in self._pairs():
             if isinstance(key_node, ScalarNode) and key_node.value != "<<":
                 key = intern(key_node.value)
-                path = self.path + (key,)
-                yield (
-                    key,
-                    Y(value_node, self.ctx, path),
-                    self.ctx.source.location(
-                        key_node.start_mark.line + 1, key_node.start_mark.column + 1, Y(key_node, self.ctx, path).pointer
-                    ),
-                )
+                value = Y(value_node, ctx, (*self.path, key))
+                mark = key_node.start_mark
+                yield key, value, location(mark.line + 1, mark.column + 1, value.pointer)
 
     def seq(self) -> Iterator[Y]:
         if not self.is_seq:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from ruamel.yaml.nodes import ScalarNode
+
 from timeout_lint.model import Location, Problem, WorstCase
 from timeout_lint.parsers.declarations import DISABLE_KEY, Entry, worst_case_from_entries
 from timeout_lint.prescan import Skipped
@@ -124,6 +126,8 @@ class ConfigMap(NamedTuple):
 
 @dataclass
 class KubernetesObjects:
+    """The objects read from manifests, by kind."""
+
     ingresses: list[Ingress] = field(default_factory=list)
     services: list[Service] = field(default_factory=list)
     workloads: list[Workload] = field(default_factory=list)
@@ -144,12 +148,15 @@ def entries(map_node: Y | None) -> dict[str, Entry]:
     if not map_node.is_map:
         map_node.report("invalid-object", f"{map_node.pointer} must be a mapping of strings, not a {map_node.shape}")
         return out
+    source = map_node.ctx.source
     for key, value, key_location in map_node.items():
-        if not value.is_scalar:
+        node = value.node
+        if not isinstance(node, ScalarNode):
             value.report("invalid-object", f'{map_node.pointer}["{key}"] must be a string, not a {value.shape}; ignored')
             continue
-        comment = map_node.ctx.source.comment_at(value.line)
-        out[key] = Entry(key, value.text, key_location, value.location, quoted=value.quoted, comment=comment)
+        line = node.start_mark.line + 1
+        location = source.location(line, node.start_mark.column + 1, key_location.pointer)  # the key's path is the value's
+        out[key] = Entry(key, value.text, key_location, location, quoted=node.style in ("'", '"'), comment=source.comment_at(line))
     return out
 
 
