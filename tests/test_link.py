@@ -179,3 +179,16 @@ def test_an_entry_that_another_node_forwards_to_starts_no_path_of_its_own():
     graph.add(GraphNode("app", app=App("Service", "a/app", where)))
     paths = enumerate_paths(graph).paths
     assert [p.entry for p in paths] == ["load balancer"]
+
+
+def test_the_gateway_api_linker_names_the_kinds_as_the_parser_files_them():
+    # link.gateway_api spells the keys itself so that trees without Gateway API objects never import the parser
+    from timeout_lint.link import gateway_api as linker
+    from timeout_lint.parsers import gateway_api as parser
+
+    assert (linker.GROUP, linker.GATEWAY_CLASSES, linker.GATEWAYS, linker.HTTP_ROUTES) == (
+        parser.GROUP,
+        parser.GATEWAY_CLASSES,
+        parser.GATEWAYS,
+        parser.HTTP_ROUTES,
+    )

@@ -27,9 +27,33 @@ def _jobs(value: str) -> int:
     return jobs
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's, with the terminal width found as shutil.get_terminal_size finds it, without
+    importing shutil (and bz2, lzma, zlib with it): argparse builds a formatter for every argument."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _terminal_columns() -> int:
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="timeout-lint",
+        formatter_class=_HelpFormatter,
         description="Find the hop on a request path that gives up before the app has answered.",
     )
     parser.add_argument(

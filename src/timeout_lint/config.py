@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Version:
+    """A version as written (``kong-ingress-controller: "2.12"``), with its parts as numbers."""
+
     parts: tuple[int, ...]
     raw: str
     location: Location
@@ -49,6 +51,8 @@ class EdgeDeclaration(NamedTuple):
 
 @dataclass
 class ProjectConfig:
+    """The project file's settings (all defaults when there is none)."""
+
     path: str | None = None  # display path of the file, if there is one
     apps: list[AppDeclaration] = field(default_factory=list)
     kong_ingress_controller: Version | None = None

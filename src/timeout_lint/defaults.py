@@ -15,6 +15,8 @@ from timeout_lint.model import Kind, Location, Side, Timeout
 
 @dataclass(frozen=True, slots=True)
 class PlatformDefault:
+    """A system's value for a setting nobody wrote, with its source and when it was checked."""
+
     system: str
     setting: str
     seconds: float

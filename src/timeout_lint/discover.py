@@ -65,6 +65,8 @@ STDIN_PATH = "-"
 
 @dataclass(frozen=True, slots=True)
 class DiscoveredFile:
+    """A file to read: where it is, how to show it, and what kind it is."""
+
     path: str  # absolute
     display: str  # as the user would click it
     kind: FileKind
@@ -86,6 +88,8 @@ class InMemoryInput:
 
 @dataclass
 class Discovery:
+    """What the given paths hold: the files to read, in a fixed order, and what could not be walked."""
+
     files: list[DiscoveredFile] = field(default_factory=list)
     roots: list[str] = field(default_factory=list)  # absolute directories (or files' directories) linted
     unreadable: list[str] = field(default_factory=list)  # paths given that do not exist or cannot be read

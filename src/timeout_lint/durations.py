@@ -11,6 +11,8 @@ import math
 import re
 from typing import NamedTuple
 
+from timeout_lint.lazy import Patterns
+
 __all__ = [
     "DurationError",
     "format_in_unit",
@@ -34,7 +36,7 @@ class DurationError(ValueError):
 # *_timeout directives) start at the "month" step, so `M` and `y` are rejected for them.
 _NGINX_UNITS = {"w": 604800.0, "d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 _NGINX_ORDER = ["w", "d", "h", "m", "s", "ms"]
-_NGINX_TOKEN = re.compile(r"\s*(\d+)(ms|[wdhms]|[My])?")
+_NGINX = Patterns(token=(r"\s*(\d+)(ms|[wdhms]|[My])?", 0))
 
 
 def parse_nginx_time(text: str) -> float:
@@ -47,7 +49,7 @@ def parse_nginx_time(text: str) -> float:
     last_rank = -1
     bare_seen = False
     while pos < len(value):
-        m = _NGINX_TOKEN.match(value, pos)
+        m = _NGINX.token.match(value, pos)
         if not m or m.end() == pos:
             raise DurationError(f'invalid nginx time "{text}"')
         digits, unit = m.group(1), m.group(2)
@@ -73,7 +75,7 @@ def parse_nginx_time(text: str) -> float:
 
 # Go time.ParseDuration: a sequence of decimal numbers with a unit suffix; "0" alone is allowed.
 _GO_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
-_GO_COMPONENT = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+_GO = Patterns(component=(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)", 0))
 
 
 def parse_go_duration(text: str) -> float:
@@ -90,7 +92,7 @@ def parse_go_duration(text: str) -> float:
     pos = 0
     total = 0.0
     while pos < len(value):
-        m = _GO_COMPONENT.match(value, pos)
+        m = _GO.component.match(value, pos)
         if not m:
             if re.fullmatch(r"\d+(\.\d*)?", value[pos:]):
                 raise DurationError(f'invalid duration "{text}": missing unit')
@@ -102,13 +104,13 @@ def parse_go_duration(text: str) -> float:
 
 # Traefik (traefik/paerser types/duration.go, Duration.Set): an integer (strconv.ParseInt, base 10,
 # optional sign) is seconds; anything else goes to time.ParseDuration.
-_TRAEFIK_SECONDS = re.compile(r"[+-]?\d+")
+_TRAEFIK = Patterns(seconds=(r"[+-]?\d+", 0))
 
 
 def parse_traefik_duration(text: str) -> float:
     """Traefik durations: bare digits are seconds (``42``), else Go syntax (``42s``, ``1m30s``)."""
     value = text.strip()
-    if _TRAEFIK_SECONDS.fullmatch(value):
+    if _TRAEFIK.seconds.fullmatch(value):
         return float(int(value))
     return parse_go_duration(value)
 
@@ -116,12 +118,12 @@ def parse_traefik_duration(text: str) -> float:
 # Gateway API Duration (GEP-2257, gateway-api apis/v1/shared_types.go): 1 to 4 components of 1 to 5
 # digits, each with the unit h, m, s or ms; no sign, no decimals, no spaces. Read like Go's
 # time.ParseDuration, so components may repeat and come in any order; the API server rejects the rest.
-_GATEWAY_DURATION = re.compile(r"^([0-9]{1,5}(h|m|s|ms)){1,4}$")
+_GATEWAY = Patterns(duration=(r"^([0-9]{1,5}(h|m|s|ms)){1,4}$", 0))
 
 
 def parse_gateway_duration(text: str) -> float:
     """A Gateway API duration (``10s``, ``1m30s``, ``1s500ms``); zero (``0s``) means no limit (``math.inf``)."""
-    if _GATEWAY_DURATION.fullmatch(text):  # fullmatch: "$" alone would let a trailing newline through
+    if _GATEWAY.duration.fullmatch(text):  # fullmatch: "$" alone would let a trailing newline through
         seconds = parse_go_duration(text)
         return math.inf if seconds == 0 else seconds
     value = text.strip()
@@ -175,13 +177,13 @@ def parse_haproxy_time(text: str) -> HaproxyTime:
 
 
 # Worst-case declarations: 500ms, 45s, 2m, 1m30s, 1h (Go-style components, largest first).
-_DECLARED = re.compile(r"^(?:\d+(?:\.\d+)?(?:ms|h|m|s))+$")
+_DECLARED = Patterns(duration=(r"^(?:\d+(?:\.\d+)?(?:ms|h|m|s))+$", 0))
 
 
 def parse_declared(text: str) -> float:
     """A duration in a timeout-lint declaration; a unit is required."""
     value = text.strip()
-    if not _DECLARED.match(value):
+    if not _DECLARED.duration.match(value):
         if re.fullmatch(r"\d+(\.\d+)?", value):
             raise DurationError(f'"{text}" has no unit: write it as "{value}s", "{value}m" or "{value}ms"')
         raise DurationError(f'"{text}" is not a duration: use forms like 500ms, 45s, 2m, 1m30s, 1h')

@@ -28,6 +28,8 @@ CONFIG_RULES = ("unparsable-input", "invalid-configuration")
 
 @dataclass(frozen=True)
 class LintOptions:
+    """What a run lints and how: the command line's choices (None: the project file decides)."""
+
     paths: tuple[str, ...] = (".",)
     cwd: str = field(default_factory=os.getcwd)
     config_file: str | None = None  # explicit --config; otherwise found at the linted root
@@ -48,6 +50,8 @@ class LintOptions:
 
 @dataclass(frozen=True)
 class Report:
+    """Everything a run found, for the reporters and the exit status."""
+
     findings: tuple[Finding, ...]
     paths: tuple[RequestPath, ...]
     files_read: int

@@ -84,6 +84,8 @@ class Inventory:
 
 @dataclass(frozen=True, slots=True)
 class ParseOptions:
+    """How files are read: where from, how big, by how many processes, with which cache."""
+
     cwd: str
     allow_outside_root: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES

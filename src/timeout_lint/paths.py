@@ -13,6 +13,8 @@ MAX_DEPTH = 32
 
 @dataclass
 class Enumeration:
+    """The request paths found, in order, and what stopped the enumeration."""
+
     paths: list[RequestPath] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 

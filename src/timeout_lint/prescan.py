@@ -36,23 +36,26 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-_BARE_MARKER_REST = re.compile(r"[ \t]*(?:#.*)?")
-_FILE_REFUSALS = re.compile(r"^(?:%|\.\.\.(?:[ \t]|$))", re.MULTILINE)
+from timeout_lint.lazy import Patterns
+
+_QUOTED_LINE = r"[ ]*(?:- )*(?:[A-Za-z0-9_][A-Za-z0-9_./-]*:[ ]+)?(?:\"[^\"\n]*\"|'[^'\n]*')[ ]*(?:#[^\n]*)?"
+_RE = Patterns(
+    bare_marker_rest=(r"[ \t]*(?:#.*)?", 0),
+    file_refusals=(r"^(?:%|\.\.\.(?:[ \t]|$))", re.MULTILINE),
+    content=(r"^[ ]*[^ \n#]", re.MULTILINE),  # a line that is neither blank nor a comment
+    # a line with a quote that is not a plain key and a quoted value closed on that line
+    unsafe_quote_line=(r"^(?!" + _QUOTED_LINE + r"$)[^\n]*[\"']", re.MULTILINE),
+    root_line=(r"^[^ \n#][^\n]*", re.MULTILINE),  # a line at column 0 that is not a comment
+    key_line=(r"([A-Za-z0-9_][A-Za-z0-9_./-]*):(?:[ ]+(.*))?", 0),
+    word_value=(r"([A-Za-z0-9][A-Za-z0-9._/-]*)(?:[ ]+#.*)?[ ]*", 0),
+    empty_value=(r"[ ]*(?:#.*)?", 0),
+    # a `kind:` key at column 0 with a word for a value (matched where `kind:` starts a line)
+    kind_word=(r"kind:[ ]+([A-Za-z0-9][A-Za-z0-9._/-]*)[ ]*(?:#[^\n]*)?(?=\n|$)", 0),
+)
 _ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029", "\ufeff")
 #: text that makes a document's meaning depend on more than its lines (see the module docstring)
 _DOCUMENT_REFUSALS = ("&", "*", "!", "{", "[", "\\", "<<", "\t", "timeout-lint", "_format_version")
-_CONTENT = re.compile(r"^[ ]*[^ \n#]", re.MULTILINE)
-_QUOTED_LINE = r"[ ]*(?:- )*(?:[A-Za-z0-9_][A-Za-z0-9_./-]*:[ ]+)?(?:\"[^\"\n]*\"|'[^'\n]*')[ ]*(?:#[^\n]*)?"
-#: a line with a quote that is not a plain key and a quoted value closed on that line
-_UNSAFE_QUOTE_LINE = re.compile(r"^(?!" + _QUOTED_LINE + r"$)[^\n]*[\"']", re.MULTILINE)
-#: a line at column 0 that is not a comment
-_ROOT_LINE = re.compile(r"^[^ \n#][^\n]*", re.MULTILINE)
-_KEY_LINE = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_./-]*):(?:[ ]+(.*))?")
-_WORD_VALUE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._/-]*)(?:[ ]+#.*)?[ ]*")
-_EMPTY_VALUE = re.compile(r"[ ]*(?:#.*)?")
 _NULL_WORDS = frozenset({"null", "Null", "NULL"})
-#: a `kind:` key at column 0 with a word for a value (matched where `kind:` starts a line)
-_KIND_WORD = re.compile(r"kind:[ ]+([A-Za-z0-9][A-Za-z0-9._/-]*)[ ]*(?:#[^\n]*)?(?=\n|$)")
 
 
 #: Documents shorter than this (in characters) are composed: checking one costs about what composing
@@ -82,7 +85,7 @@ def plan(text: str, reads_kind: Callable[[str], bool]) -> Plan | None:
     if starts is None:
         return None
     bounds = []  # (start, end) of each document in the stream, in order
-    unmarked = not starts or _CONTENT.search(text, 0, starts[0]) is not None
+    unmarked = not starts or _RE.content.search(text, 0, starts[0]) is not None
     if unmarked:
         bounds.append((0, starts[0] if starts else len(text)))  # a document before any `---`
     bounds += list(zip(starts, [*starts[1:], len(text)][: len(starts)], strict=True))
@@ -95,7 +98,7 @@ def plan(text: str, reads_kind: Callable[[str], bool]) -> Plan | None:
             candidates.append(index)
     if not candidates or any(mark in text for mark in _ODD_BREAKS):
         return None  # most files: every document worth a look is of a kind that is read
-    if ("\n%" in text or "\n..." in text or text[:1] in "%.") and _FILE_REFUSALS.search(text):
+    if ("\n%" in text or "\n..." in text or text[:1] in "%.") and _RE.file_refusals.search(text):
         return None
     skipped: dict[int, Skipped] = {}
     for index in candidates:
@@ -124,7 +127,7 @@ def _kinds(text: str, start: int = 0, end: int | None = None) -> list[str]:
     while 0 <= position < end:
         if text[position] == "\n":
             position += 1
-        match = _KIND_WORD.match(text, position, end)
+        match = _RE.kind_word.match(text, position, end)
         found.append(match.group(1) if match else "")
         position = text.find("\nkind:", position, end)
     return found
@@ -140,7 +143,7 @@ def _markers(text: str) -> list[int] | None:
         after = position + 3
         if after >= len(text) or text[after] in " \t\n":
             end_of_line = text.find("\n", after)
-            if not _BARE_MARKER_REST.fullmatch(text, after, len(text) if end_of_line < 0 else end_of_line):
+            if not _RE.bare_marker_rest.fullmatch(text, after, len(text) if end_of_line < 0 else end_of_line):
                 return None
             starts.append(position)
         position = text.find("\n---", after)
@@ -176,17 +179,17 @@ def _unread_object(document: str, marked: bool = True) -> Skipped | None:
     first = document.find("\n") + 1 if marked else 0  # past the `---` line
     if first == 0 and marked:
         return None  # a bare `---`
-    if _UNSAFE_QUOTE_LINE.search(document, first):
+    if _RE.unsafe_quote_line.search(document, first):
         return None
-    content = _CONTENT.search(document, first)
+    content = _RE.content.search(document, first)
     if content is None or content.group().startswith(" "):
         return None
     root: dict[str, int] = {}  # key -> where its line starts
-    for line in _ROOT_LINE.finditer(document, first):
+    for line in _RE.root_line.finditer(document, first):
         text = line.group()
         if root and (text == "-" or text.startswith("- ")):
             continue  # an item of the sequence under the key before it
-        match = _KEY_LINE.fullmatch(text)
+        match = _RE.key_line.fullmatch(text)
         if match is None or match.group(1) in root:
             return None
         root[match.group(1)] = line.start()
@@ -196,7 +199,7 @@ def _unread_object(document: str, marked: bool = True) -> Skipped | None:
             return None
         start = root[key]
         end = document.find("\n", start)
-        word = _WORD_VALUE.fullmatch(_KEY_LINE.fullmatch(document, start, len(document) if end < 0 else end).group(2) or "")
+        word = _RE.word_value.fullmatch(_RE.key_line.fullmatch(document, start, len(document) if end < 0 else end).group(2) or "")
         # the value must end on its line: what follows is the end, or a line at column 0 (a plain
         # scalar goes on over more indented lines, and over a blank line before them)
         following = "" if end < 0 else document[end + 1 : end + 2]
@@ -220,7 +223,7 @@ def _unread_object(document: str, marked: bool = True) -> Skipped | None:
 def _block_keys(lines: list[str], key_line: int, key_indentation: int) -> dict[str, int] | None:
     """The keys (-> their line) of the block mapping under the key on ``key_line``; None unless it is
     certainly a block mapping (or empty) with plain keys, none twice."""
-    if not _EMPTY_VALUE.fullmatch(_KEY_LINE.fullmatch(lines[key_line].lstrip(" ")).group(2) or ""):
+    if not _RE.empty_value.fullmatch(_RE.key_line.fullmatch(lines[key_line].lstrip(" ")).group(2) or ""):
         return None  # a value on the key's own line
     keys: dict[str, int] = {}
     indentation = None
@@ -236,7 +239,7 @@ def _block_keys(lines: list[str], key_line: int, key_indentation: int) -> dict[s
         if own < indentation:
             return None
         if own == indentation:
-            match = _KEY_LINE.fullmatch(line, own)
+            match = _RE.key_line.fullmatch(line, own)
             if match is None or match.group(1) in keys:
                 return None
             keys[match.group(1)] = index

@@ -35,6 +35,8 @@ APP_SERVER_HOPS: tuple[str, ...] = (
 
 @dataclass
 class GraphNode:
+    """A place a request passes: its hops, where requests enter it, or the app at the inner end."""
+
     id: str
     hops: tuple[Hop, ...] = ()
     entry: tuple[str, Location] | None = None  # (label, location) where requests enter here
@@ -44,6 +46,8 @@ class GraphNode:
 
 @dataclass
 class Graph:
+    """Every node, by id; edges are on the nodes."""
+
     nodes: dict[str, GraphNode] = field(default_factory=dict)
 
     def add(self, node: GraphNode) -> GraphNode:

@@ -20,11 +20,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.link.core import GraphNode, Linker
 from timeout_lint.model import Hop, Kind, Role, Timeout
-from timeout_lint.parsers.gateway_api import GATEWAY_CLASSES, GATEWAYS, HTTP_ROUTES
 
 if TYPE_CHECKING:
     from timeout_lint.parsers.gateway_api import BackendRef, Gateway, HTTPRoute, HTTPRouteRule, RouteTimeout
 
+#: Inventory.custom's keys for the Gateway API's kinds, as parsers.gateway_api files them (spelled here
+#: so that a tree without any does not import the parser; tests/test_link.py checks they agree)
+GROUP = "gateway.networking.k8s.io"
+GATEWAY_CLASSES, GATEWAYS, HTTP_ROUTES = f"{GROUP}/GatewayClass", f"{GROUP}/Gateway", f"{GROUP}/HTTPRoute"
 #: GatewayClass spec.controllerName -> implementation
 CONTROLLERS = {
     "konghq.com/kic-gateway-controller": "kong",
@@ -58,8 +61,6 @@ def attachments(linker: Linker, route: HTTPRoute) -> list[Attachment]:
     """The distinct Gateways (or other parents) a route is attached to."""
     gateways = linker.index("gateways", lambda: {(g.meta.namespace, g.meta.name): g for g in linker.inventory.custom.get(GATEWAYS, [])})
     classes = linker.index("gateway_classes", lambda: {c.meta.name: c for c in linker.inventory.custom.get(GATEWAY_CLASSES, [])})
-    from timeout_lint.parsers.gateway_api import GROUP
-
     out: list[Attachment] = []
     for parent in route.parent_refs:
         if parent.kind != "Gateway" or parent.group != GROUP:

@@ -9,15 +9,20 @@ gthread, async and uvicorn workers keep signalling while a request runs, so it b
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from timeout_lint.defaults import lookup
 from timeout_lint.link.appsource import commands, owner_label, source_dirs
 from timeout_lint.link.core import Linker
 from timeout_lint.model import Hop, Kind, Role, Side, Timeout
-from timeout_lint.parsers.gunicorn import GunicornConfig, ServerCommand, Setting, config_candidates, worker_kind
+
+if TYPE_CHECKING:  # imported when a command runs gunicorn (every workload is asked)
+    from timeout_lint.parsers.gunicorn import GunicornConfig, ServerCommand, Setting
 
 
 def _config(linker: Linker, owner, command: ServerCommand) -> tuple[GunicornConfig | None, list[str]]:
+    from timeout_lint.parsers.gunicorn import config_candidates
+
     directories = list(source_dirs(linker, owner))
     if hasattr(owner, "project_dir"):
         directories.append(owner.project_dir)
@@ -47,6 +52,8 @@ def _timeout(setting: Setting, kind: Kind) -> Timeout:
 
 
 def gunicorn_hop(linker: Linker, owner, command: ServerCommand) -> Hop:
+    from timeout_lint.parsers.gunicorn import worker_kind
+
     config, notes = _config(linker, owner, command)
     settings = {**(config.settings if config is not None else {}), **command.settings}
     if config is not None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.defaults import DEFAULT_RETRIES, lookup
 from timeout_lint.link.core import Linker
+from timeout_lint.link.gateway_api import HTTP_ROUTES, attachments
 from timeout_lint.model import Hop, Location, Retries, Role, Timeout
 from timeout_lint.parsers.kong import (
     ANNOTATION_FOR_FIELD,
@@ -184,11 +185,11 @@ def _kong_service_key(route: HTTPRoute, rule: HTTPRouteRule) -> tuple:
 
 
 def _kong_route_services(linker: Linker) -> dict[tuple, list[tuple[HTTPRoute, HTTPRouteRule]]]:
-    from timeout_lint.link.gateway_api import attachments
-    from timeout_lint.parsers.gateway_api import HTTP_ROUTES
-
+    routes = linker.inventory.custom.get(HTTP_ROUTES)
+    if not routes:
+        return {}
     groups: dict[tuple, list[tuple[HTTPRoute, HTTPRouteRule]]] = {}
-    for route in linker.inventory.custom.get(HTTP_ROUTES, []):
+    for route in routes:
         if not any(a.implementation == "kong" for a in attachments(linker, route)):
             continue
         for rule in route.rules:

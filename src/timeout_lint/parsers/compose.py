@@ -36,6 +36,8 @@ class ComposeService(NamedTuple):
 
 @dataclass
 class ComposeResult:
+    """A compose file read: its services, and its problems."""
+
     services: list[ComposeService] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 

@@ -50,6 +50,8 @@ class GoServer(NamedTuple):
 
 @dataclass
 class GoResult:
+    """A Go file read: its servers, and its problems."""
+
     servers: list[GoServer] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 

@@ -75,6 +75,8 @@ class GunicornConfig(NamedTuple):
 
 @dataclass
 class ConfigResult:
+    """A gunicorn config file read: its settings, and its problems."""
+
     config: GunicornConfig | None = None
     problems: list[Problem] = field(default_factory=list)
 

@@ -185,6 +185,8 @@ class HaproxyConfig(NamedTuple):
 
 @dataclass
 class HaproxyResult:
+    """An HAProxy file read: its configuration, and its problems."""
+
     config: HaproxyConfig | None = None
     problems: list[Problem] = field(default_factory=list)
 
@@ -342,6 +344,8 @@ def looks_like_haproxy(source: SourceFile) -> bool:
 
 @dataclass
 class _Builder:
+    """A section being read, until its end."""
+
     kind: str
     name: str
     location: Location

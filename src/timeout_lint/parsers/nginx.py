@@ -85,6 +85,8 @@ class Route(NamedTuple):
 
 @dataclass
 class NginxResult:
+    """The routes of every nginx file read, and their problems."""
+
     routes: list[Route] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0

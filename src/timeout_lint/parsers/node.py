@@ -57,6 +57,8 @@ class NodeServer(NamedTuple):
 
 @dataclass
 class NodeResult:
+    """A JavaScript or TypeScript file read: its servers, and its problems."""
+
     servers: list[NodeServer] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 

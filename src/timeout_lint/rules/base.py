@@ -60,6 +60,8 @@ class Context(NamedTuple):
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule: its code, name, severity and summary, and the check that finds its hits."""
+
     code: str  # stable, in a family: TL0xx input, TL1xx response time, TL2xx ordering, TL3xx no effect ...
     name: str  # kebab-case
     severity: Severity
