@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 #: rules that report problems of the project file itself; never switched off for it
 CONFIG_RULES = ("unparsable-input", "invalid-configuration")
+#: problems that mean a file was not read whole (Report.unparsed)
+UNPARSED_RULES = ("unparsable-input", "skipped-input")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class Report:
     suppressed: int = 0  # findings silenced by inline suppressions (in ``findings`` only with show_suppressed)
     fail_on: Severity = Severity.ERROR  # the least severe finding that fails the run
     objects_read: int = 0  # objects read from a cluster
+    #: files with input problems (unparsable or skipped input), whatever rules ran: --fix never writes them
+    unparsed: frozenset[str] = frozenset()
 
     @property
     def failed(self) -> bool:
@@ -153,4 +157,5 @@ def lint(options: LintOptions) -> Report:
         suppressed=suppressed,
         fail_on=options.fail_on or config.fail_on or Severity.ERROR,
         objects_read=inventory.objects_read,
+        unparsed=frozenset(p.location.file for p in (*model.problems, *config.problems) if p.rule in UNPARSED_RULES),
     )

@@ -25,6 +25,12 @@ class OptionError(ValueError):
         self.message = message
 
 
+#: --fix without a configured margin: a quarter more than required, rounded up to a step that depends on
+#: the size (seconds up to a limit -> step): 5 s steps up to a minute, 30 s up to ten minutes, whole
+#: minutes up to an hour, then 5 minutes
+FIX_HEADROOM = 1.25
+FIX_STEPS = ((60.0, 5.0), (600.0, 30.0), (3600.0, 60.0), (float("inf"), 300.0))
+
 _PERCENT = r"(\d+(?:\.\d+)?)\s*%"  # compiled (and cached by re) on first use only
 _DURATION = r"(?:\d+(?:\.\d+)?(?:ms|h|m|s))+"
 
@@ -61,6 +67,23 @@ class Margin(NamedTuple):
     def applied_to(self, required: float) -> float:
         """What a timeout must reach: the required value plus this margin."""
         return required * (1 + self.percent / 100) + self.seconds
+
+    def fix_value(self, required: float) -> float:
+        """The value ``--fix`` writes for a timeout that must carry ``required`` seconds.
+
+        With a margin configured, the project has said how much head room it wants: the required value
+        plus the margin, rounded up to a whole second. Without one, a timeout equal to the worst case
+        would cut off the slowest legitimate response at its last byte, so --fix adds a quarter
+        (FIX_HEADROOM) and rounds up to a figure a reviewer reads at a glance (FIX_STEPS): 2m becomes
+        2m30s, 10s becomes 15s, 90s becomes 2m, 5m becomes 6m30s.
+        """
+        import math
+
+        if self:
+            return float(math.ceil(self.applied_to(required) - 1e-9))
+        wanted = required * FIX_HEADROOM
+        step = next((size for limit, size in FIX_STEPS if wanted <= limit), FIX_STEPS[-1][1])
+        return float(math.ceil(wanted / step - 1e-9) * step)
 
     def describe(self, required: float) -> str:
         """`` plus the margin 10% (11s)``, or nothing without a margin."""

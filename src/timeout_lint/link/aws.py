@@ -14,13 +14,16 @@ from typing import TYPE_CHECKING
 from timeout_lint.defaults import lookup
 from timeout_lint.link.core import GraphNode, Linker
 from timeout_lint.link.kubernetes import controller, forward_to_service
-from timeout_lint.model import Hop, Role, Timeout
+from timeout_lint.model import Hop, Role, Site, Timeout
 from timeout_lint.parsers.aws import (
     ALB_ATTRIBUTES,
     ALB_GROUP,
     ALB_IDLE_TIMEOUT,
+    ALB_RANGE,
     ELB_IDLE_TIMEOUT,
+    ELB_RANGE,
     NLB_IDLE_TIMEOUT,
+    NLB_RANGE,
     alb_idle_timeout,
     elb_idle_timeout,
     load_balancer_kind,
@@ -68,7 +71,9 @@ def alb_ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, 
         timeouts = (next((t for m, t in explicit if m is ingress), explicit[0][1]),)
     else:
         hint = f"set {ALB_IDLE_TIMEOUT} in the annotation {ALB_ATTRIBUTES} on {ingress.meta.ref} to more than {{value}} (seconds, at most 4000)"
-        timeouts = (lookup("aws-alb", ALB_IDLE_TIMEOUT).timeout(ingress.meta.location, hint=hint),)
+        # --fix: one more attribute in the annotation (created when missing), on this Ingress
+        site = _annotation_site(ingress.meta.location, ALB_ATTRIBUTES, ALB_RANGE, f"{ALB_IDLE_TIMEOUT}={{value}}")
+        timeouts = (lookup("aws-alb", ALB_IDLE_TIMEOUT).timeout(ingress.meta.location, hint=hint)._replace(site=site),)
     hop = Hop(
         system="AWS ALB",
         role=Role.LOAD_BALANCER,
@@ -85,7 +90,8 @@ def _elb_hop(service: Service) -> Hop:
     notes = [f'{d.setting} "{d.raw}" is ignored: {d.reason}' for d in dropped]
     if timeout is None:
         hint = f'set the annotation {ELB_IDLE_TIMEOUT} on {service.meta.ref} to more than "{{value}}" (seconds)'
-        timeout = lookup("aws-elb", "idle timeout").timeout(service.meta.location, hint=hint)
+        site = _annotation_site(service.meta.location, ELB_IDLE_TIMEOUT, ELB_RANGE)
+        timeout = lookup("aws-elb", "idle timeout").timeout(service.meta.location, hint=hint)._replace(site=site)
     return Hop(
         "AWS Classic ELB", Role.LOAD_BALANCER, f"Classic ELB of {service.meta.ref}", service.meta.location, (timeout,), notes=tuple(notes)
     )
@@ -111,10 +117,16 @@ def _nlb_hops(service: Service, kind) -> list[tuple[int, Hop]]:
                 )
             else:
                 hint = f"set {NLB_IDLE_TIMEOUT} in the annotation {listener.annotation} on {service.meta.ref} to more than {{value}} (seconds, at most 6000)"
+            # --fix can set it only where the controller reads it: a TCP listener of the AWS Load Balancer Controller
+            site = (
+                None
+                if listener.fixed
+                else _annotation_site(service.meta.location, listener.annotation, NLB_RANGE, f"{NLB_IDLE_TIMEOUT}={{value}}")
+            )
             timeout = (
                 lookup("aws-nlb", NLB_IDLE_TIMEOUT)
                 .timeout(service.meta.location, hint=hint)
-                ._replace(setting=f"{listener.protocol}-{listener.port} {NLB_IDLE_TIMEOUT}")
+                ._replace(setting=f"{listener.protocol}-{listener.port} {NLB_IDLE_TIMEOUT}", site=site)
             )
         hop = Hop(
             "AWS NLB",
@@ -126,6 +138,21 @@ def _nlb_hops(service: Service, kind) -> list[tuple[int, Hop]]:
         )
         hops.append((listener.port, hop))
     return hops
+
+
+def _annotation_site(location, annotation: str, bounds: tuple[int, int], entry: str = "{value}") -> Site:
+    """--fix: the annotation on the object at ``location``; ``entry``: one key=value pair of a list kept in it."""
+    return Site(
+        "yaml",
+        "s",
+        location,
+        action="put",
+        path=("metadata", "annotations", annotation),
+        entry=entry,
+        separator="," if entry != "{value}" else "",
+        quoted=True,
+        maximum=float(bounds[1]),
+    )
 
 
 def link_load_balancer_service(linker: Linker, service: Service) -> bool:

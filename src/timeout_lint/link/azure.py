@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from timeout_lint.defaults import lookup
 from timeout_lint.link.core import Linker
-from timeout_lint.model import Hop, Role
-from timeout_lint.parsers.azure import REQUEST_TIMEOUT, request_timeout
+from timeout_lint.model import Hop, Role, Site
+from timeout_lint.parsers.azure import MAX_REQUEST_TIMEOUT, REQUEST_TIMEOUT, request_timeout
 
 if TYPE_CHECKING:
     from timeout_lint.parsers.kubernetes import Ingress, IngressBackend, Service
@@ -19,7 +19,16 @@ def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, back
     if timeout is None:
         what = "write" if dropped else "set"
         hint = f'{what} the annotation {REQUEST_TIMEOUT} on {ingress.meta.ref} to more than "{{value}}" (seconds)'
-        timeout = lookup("azure-application-gateway", "request-timeout").timeout(ingress.meta.location, hint=hint)
+        site = Site(
+            "yaml",
+            "s",
+            ingress.meta.location,
+            action="put",
+            path=("metadata", "annotations", REQUEST_TIMEOUT),
+            quoted=True,
+            maximum=float(MAX_REQUEST_TIMEOUT),
+        )
+        timeout = lookup("azure-application-gateway", "request-timeout").timeout(ingress.meta.location, hint=hint)._replace(site=site)
     hop = Hop(
         "Azure Application Gateway",
         Role.LOAD_BALANCER,

@@ -19,7 +19,7 @@ import math
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.link.core import GraphNode, Linker
-from timeout_lint.model import Hop, Kind, Role, Timeout
+from timeout_lint.model import Hop, Kind, Role, Site, Timeout
 from timeout_lint.parsers.gateway_api import GATEWAY_CLASSES, GATEWAYS, HTTP_ROUTES
 
 if TYPE_CHECKING:
@@ -100,10 +100,16 @@ def attachments(linker: Linker, route: HTTPRoute) -> list[Attachment]:
     return unique
 
 
-def route_timeout(value: RouteTimeout, kind: Kind, setting: str | None = None) -> Timeout:
-    """A rules[].timeouts value as a timeout of ``kind``; the raw text carries its unit."""
+def route_timeout(value: RouteTimeout, kind: Kind, setting: str | None = None, rule: HTTPRouteRule | None = None) -> Timeout:
+    """A rules[].timeouts value as a timeout of ``kind``; the raw text carries its unit.
+
+    --fix rewrites the duration in place; ``rule``, for backendRequest: the API server refuses one
+    longer than the rule's timeouts.request, so --fix never writes more than that.
+    """
+    limit = rule.request.seconds if rule is not None and rule.request is not None else math.inf
+    site = Site("yaml", "gateway", value.location, fragment=value.raw, written=value.raw, maximum=limit)
     return Timeout(
-        kind=kind, setting=setting or value.setting, seconds=value.seconds, raw=value.raw, explicit=True, location=value.location
+        kind=kind, setting=setting or value.setting, seconds=value.seconds, raw=value.raw, explicit=True, location=value.location, site=site
     )
 
 
@@ -117,7 +123,7 @@ def spec_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backend: Ba
     notes = list(attachment.notes)
     for value, field_name in ((rule.request, "request"), (rule.backend_request, "backendRequest")):
         if value is not None:
-            timeouts.append(route_timeout(value, Kind.TOTAL))
+            timeouts.append(route_timeout(value, Kind.TOTAL, rule=rule if field_name == "backendRequest" else None))
         else:
             notes.append(
                 f"timeouts.{field_name} is not set: its default is implementation-specific (Gateway API names none), "
@@ -137,7 +143,7 @@ def istio_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backend: B
         notes.append("timeouts.backendRequest 0s sets nothing: Istio skips a zero duration")
         backend_request = None
     if backend_request is not None and not rule.has_retry:
-        timeouts.append(route_timeout(backend_request, Kind.TOTAL))
+        timeouts.append(route_timeout(backend_request, Kind.TOTAL, rule=rule))
         if request is not None:
             notes.append(
                 f"timeouts.request {request.raw} is replaced by timeouts.backendRequest: without a retry block Istio uses it as the route timeout"
@@ -146,7 +152,7 @@ def istio_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backend: B
         if request is not None:
             timeouts.append(route_timeout(request, Kind.TOTAL))
         if backend_request is not None:
-            timeouts.append(route_timeout(backend_request, Kind.TOTAL, "timeouts.backendRequest (per try)"))
+            timeouts.append(route_timeout(backend_request, Kind.TOTAL, "timeouts.backendRequest (per try)", rule))
     if not timeouts:
         timeouts.append(
             lookup("istio-httproute", "timeouts.request").timeout(

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from timeout_lint.defaults import DEFAULT_RETRIES, DEFAULT_SETTINGS, lookup
 from timeout_lint.link.core import Linker
 from timeout_lint.link.kubernetes import controller_workloads, ingress_classes
-from timeout_lint.model import Hop, Location, Retries, Role, Timeout
+from timeout_lint.model import Hop, Location, Retries, Role, Site, Timeout
 from timeout_lint.parsers.ingress_nginx import (
     DEFAULT_PREFIX,
     GLOBAL_TIMEOUT_KEYS,
@@ -193,6 +193,8 @@ def _hop(linker: Linker, ingress: Ingress) -> Hop:
     dropped = {d.setting.rpartition("/")[2]: d for d in annotations.dropped}
     timeouts: list[Timeout] = []
     for key in (*TIMEOUT_KEYS, *GLOBAL_TIMEOUT_KEYS):
+        # --fix: the annotation on this Ingress, which only this Ingress's location reads
+        on_ingress = _annotation_site(ingress, f"{prefix}/{key}") if key in TIMEOUT_KEYS else None
         chosen: Timeout | None = annotations.timeouts.get(key)
         if chosen is None:
             agreed, unknown = _agreed(key, sources)
@@ -200,9 +202,13 @@ def _hop(linker: Linker, ingress: Ingress) -> Hop:
                 notes.append(unknown)
                 continue
             chosen = agreed if isinstance(agreed, Timeout) else None
+            if chosen is not None and chosen.site is not None:  # the controller's ConfigMap: every Ingress reads it
+                chosen = chosen._replace(site=chosen.site._replace(own=on_ingress, prefer_own=True))
         if chosen is None:
-            chosen = lookup(SYSTEM, key).timeout(
-                ingress.meta.location, hint=_hint(prefix, key, ingress, dropped.get(key)) if key in TIMEOUT_KEYS else ""
+            chosen = (
+                lookup(SYSTEM, key)
+                .timeout(ingress.meta.location, hint=_hint(prefix, key, ingress, dropped.get(key)) if key in TIMEOUT_KEYS else "")
+                ._replace(site=on_ingress)
             )
         timeouts.append(chosen)
     retries = _retries(ingress, annotations, sources, notes)
@@ -215,6 +221,10 @@ def _hop(linker: Linker, ingress: Ingress) -> Hop:
         retries=retries,
         notes=tuple(notes),
     )
+
+
+def _annotation_site(ingress: Ingress, annotation: str) -> Site:
+    return Site("yaml", "s", ingress.meta.location, action="put", path=("metadata", "annotations", annotation), quoted=True)
 
 
 def _hint(prefix: str, key: str, ingress: Ingress, dropped) -> str:

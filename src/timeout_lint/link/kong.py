@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.defaults import DEFAULT_RETRIES, lookup
 from timeout_lint.link.core import Linker
-from timeout_lint.model import Hop, Location, Retries, Role, Timeout
+from timeout_lint.model import Hop, Location, Retries, Role, Site, Timeout
 from timeout_lint.parsers.kong import (
     ANNOTATION_FOR_FIELD,
     MAX_MS,
@@ -67,12 +67,22 @@ def kong_hop(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], 
     proxy = view.override.proxy if view.override_applies and view.override.proxy is not None else KongSettings({})
     timeouts = []
     for field_name in ("connect_timeout", "read_timeout", "write_timeout"):
-        chosen = annotations.timeouts.get(field_name) or proxy.timeouts.get(field_name)
+        annotation = ANNOTATION_FOR_FIELD[field_name]
+        # --fix: the annotation on the Service, which only that Service's Kong service reads
+        on_service = _annotation_site(service, annotation) if view.annotations_apply else None
+        chosen = annotations.timeouts.get(field_name)
+        if chosen is None and field_name in proxy.timeouts:
+            chosen = proxy.timeouts[field_name]  # a KongIngress other Services may name too
+            if chosen.site is not None:
+                chosen = chosen._replace(site=chosen.site._replace(own=on_service))
         if chosen is None:
-            annotation = ANNOTATION_FOR_FIELD[field_name]
-            chosen = lookup("kong", field_name).timeout(
-                service.location,
-                hint=f'set the annotation {annotation} on {service.ref} to more than "{{value}}" (milliseconds)',
+            chosen = (
+                lookup("kong", field_name)
+                .timeout(
+                    service.location,
+                    hint=f'set the annotation {annotation} on {service.ref} to more than "{{value}}" (milliseconds)',
+                )
+                ._replace(site=on_service)
             )
         timeouts.append(chosen)
     retries = annotations.retries or proxy.retries
@@ -86,6 +96,12 @@ def kong_hop(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], 
         location=service.location,
         timeouts=tuple(timeouts),
         retries=retries,
+    )
+
+
+def _annotation_site(service: Meta, annotation: str) -> Site:
+    return Site(
+        "yaml", "ms", service.location, action="put", path=("metadata", "annotations", annotation), quoted=True, maximum=MAX_MS / 1000
     )
 
 
@@ -231,7 +247,9 @@ def http_route_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backe
         source_route, source_rule, _millis = chosen
         value = source_rule.backend_request
         for field_name, kind in TIMEOUT_FIELDS.items():
-            from_route[field_name] = Timeout(kind, value.setting, value.seconds, value.raw, True, value.location)
+            from_route[field_name] = Timeout(
+                kind, value.setting, value.seconds, value.raw, True, value.location, site=_backend_request_site(value, source_rule)
+            )
         if source_rule is not rule:
             notes.append(
                 f"timeouts.backendRequest {value.raw} of HTTPRoute {source_route.meta.namespace}/{source_route.meta.name} "
@@ -277,6 +295,11 @@ def http_route_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backe
                     f"{ANNOTATION_FOR_FIELD[field_name]} overrides it)"
                 ),
             )
+            # --fix: timeouts.backendRequest on the rule; the API server refuses one longer than timeouts.request
+            limit = rule.request.seconds if rule.request is not None else math.inf
+            chosen_timeout = chosen_timeout._replace(
+                site=Site("yaml", "gateway", rule.location, action="put", path=("timeouts", "backendRequest"), maximum=limit)
+            )
         timeouts.append(chosen_timeout)
     if retries is None:
         count, _source = DEFAULT_RETRIES[("kong-httproute", "retries")]
@@ -292,3 +315,9 @@ def http_route_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backe
             notes=tuple(notes),
         ),
     )
+
+
+def _backend_request_site(value, rule: HTTPRouteRule) -> Site:
+    """--fix for timeouts.backendRequest as written on an HTTPRoute rule (never longer than its timeouts.request)."""
+    limit = rule.request.seconds if rule.request is not None else math.inf
+    return Site("yaml", "gateway", value.location, fragment=value.raw, written=value.raw, maximum=limit)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from timeout_lint.link.core import GraphNode, Linker
-from timeout_lint.model import Hop, Retries, Role
+from timeout_lint.model import Hop, Retries, Role, Site
 
 if TYPE_CHECKING:  # this module is loaded on every run; what it needs beyond that, only when there is a file
     from timeout_lint.parsers.kong_declarative import DeclarativeConfig, KongRoute, KongService, KongUpstream
@@ -23,6 +23,7 @@ TIMEOUT_FIELDS = ("connect_timeout", "read_timeout", "write_timeout")
 def service_hop(service: KongService) -> Hop:
     """Kong's timeouts for one declarative service: what it sets, else Kong's defaults at the service."""
     from timeout_lint.defaults import DEFAULT_RETRIES, lookup
+    from timeout_lint.parsers.kong import MAX_MS
 
     timeouts = []
     notes = []
@@ -32,8 +33,10 @@ def service_hop(service: KongService) -> Hop:
             continue
         chosen = service.settings.timeouts.get(field_name)
         if chosen is None:
-            chosen = lookup("kong", field_name).timeout(
-                service.location, hint=f"set {field_name} on Kong service {service.label} to more than {{value}} (milliseconds)"
+            chosen = (
+                lookup("kong", field_name)
+                .timeout(service.location, hint=f"set {field_name} on Kong service {service.label} to more than {{value}} (milliseconds)")
+                ._replace(site=Site("yaml", "ms", service.location, action="put", path=(field_name,), maximum=MAX_MS / 1000))
             )
         timeouts.append(chosen)
     for dropped in service.settings.dropped:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from timeout_lint.model import DroppedValue, Kind, Location, Side, Timeout
+from timeout_lint.model import DroppedValue, Kind, Location, Side, Site, Timeout
 
 if TYPE_CHECKING:
     from timeout_lint.parsers.declarations import Entry
@@ -89,8 +89,10 @@ def _seconds(setting: str, raw: str, location: Location, bounds: tuple[int, int]
     return number
 
 
-def _timeout(setting: str, seconds: int, raw: str, location: Location) -> Timeout:
-    return Timeout(Kind.IDLE, setting, float(seconds), raw, True, location, unit="s", side=Side.BOTH)
+def _timeout(setting: str, seconds: int, raw: str, location: Location, fragment: str, bounds: tuple[int, int]) -> Timeout:
+    """``fragment``: the text of the annotation's value that holds it, which --fix rewrites."""
+    site = Site("yaml", "s", location, fragment=fragment, written=raw, maximum=float(bounds[1]))
+    return Timeout(Kind.IDLE, setting, float(seconds), raw, True, location, unit="s", side=Side.BOTH, site=site)
 
 
 def alb_idle_timeout(annotations: dict[str, Entry]) -> tuple[Timeout | None, tuple[DroppedValue, ...]]:
@@ -108,7 +110,10 @@ def alb_idle_timeout(annotations: dict[str, Entry]) -> tuple[Timeout | None, tup
     if raw is None:
         return None, ()
     seconds = _seconds(ALB_IDLE_TIMEOUT, raw, entry.location, ALB_RANGE, dropped)
-    return (_timeout(ALB_IDLE_TIMEOUT, seconds, raw, entry.location) if seconds is not None else None), tuple(dropped)
+    timeout = (
+        _timeout(ALB_IDLE_TIMEOUT, seconds, raw, entry.location, f"{ALB_IDLE_TIMEOUT}={raw}", ALB_RANGE) if seconds is not None else None
+    )
+    return timeout, tuple(dropped)
 
 
 def load_balancer_kind(service: Service) -> LoadBalancerKind | None:
@@ -134,7 +139,8 @@ def elb_idle_timeout(service: Service) -> tuple[Timeout | None, tuple[DroppedVal
     dropped: list[DroppedValue] = []
     raw = entry.value or ""
     seconds = _seconds(ELB_IDLE_TIMEOUT, raw, entry.location, ELB_RANGE, dropped)
-    timeout = _timeout(ELB_IDLE_TIMEOUT, seconds, raw.strip(), entry.location) if seconds is not None else None
+    written = raw.strip()
+    timeout = _timeout(ELB_IDLE_TIMEOUT, seconds, written, entry.location, written, ELB_RANGE) if seconds is not None else None
     return timeout, tuple(dropped)
 
 
@@ -180,7 +186,8 @@ def nlb_listeners(service: Service, kind: LoadBalancerKind) -> tuple[list[Listen
             elif raw is not None:
                 seconds = _seconds(NLB_IDLE_TIMEOUT, raw, entry.location, NLB_RANGE, dropped)
                 if seconds is not None:
-                    idle = _timeout(f"{protocol}-{port.port} {NLB_IDLE_TIMEOUT}", seconds, raw, entry.location)
+                    setting = f"{protocol}-{port.port} {NLB_IDLE_TIMEOUT}"
+                    idle = _timeout(setting, seconds, raw, entry.location, f"{NLB_IDLE_TIMEOUT}={raw}", NLB_RANGE)
         listeners.append(Listener(port.port, protocol, idle, is_tls or kind.controller == "in-tree", annotation))
     for key, entry in service.meta.annotations.items():
         if key.startswith(LISTENER_ATTRIBUTES) and key not in used:

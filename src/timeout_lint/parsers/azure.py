@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from timeout_lint.model import DroppedValue, Kind, Side, Timeout
+from timeout_lint.model import DroppedValue, Kind, Side, Site, Timeout
 
 if TYPE_CHECKING:
     from timeout_lint.parsers.declarations import Entry
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 REQUEST_TIMEOUT = "appgw.ingress.kubernetes.io/request-timeout"
 _ATOI = re.compile(r"[+-]?[0-9]+")
 _INT32_MAX = 2**31 - 1
+MAX_REQUEST_TIMEOUT = _INT32_MAX  # seconds
 
 
 def request_timeout(annotations: dict[str, Entry]) -> tuple[Timeout | None, tuple[DroppedValue, ...]]:
@@ -33,4 +34,5 @@ def request_timeout(annotations: dict[str, Entry]) -> tuple[Timeout | None, tupl
         return None, (
             DroppedValue(REQUEST_TIMEOUT, raw, "not a positive number of seconds: Application Gateway refuses it", entry.location),
         )
-    return Timeout(Kind.TOTAL, REQUEST_TIMEOUT, float(seconds), raw, True, entry.location, unit="s", side=Side.UPSTREAM), ()
+    site = Site("yaml", "s", entry.location, fragment=raw, written=raw, maximum=float(_INT32_MAX))
+    return Timeout(Kind.TOTAL, REQUEST_TIMEOUT, float(seconds), raw, True, entry.location, unit="s", side=Side.UPSTREAM, site=site), ()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, NamedTuple
 
-from timeout_lint.model import DroppedValue, Kind, Side, Timeout
+from timeout_lint.model import DroppedValue, Kind, Side, Site, Timeout
 
 if TYPE_CHECKING:
     from timeout_lint.parsers.declarations import Entry
@@ -67,8 +67,10 @@ def parse_backend_config(meta: Meta, doc: Y) -> BackendConfig:
         )
     if not 1 <= value <= MAX_TIMEOUT:
         return BackendConfig(meta, None, (DroppedValue("spec.timeoutSec", node.text or "", f"outside 1-{MAX_TIMEOUT} seconds", location),))
+    raw = node.text or str(value)
+    site = Site("yaml", "s", location, fragment=raw, written=raw, maximum=float(MAX_TIMEOUT))
     return BackendConfig(
-        meta, Timeout(Kind.TOTAL, "timeoutSec", float(value), node.text or str(value), True, location, unit="s", side=Side.UPSTREAM)
+        meta, Timeout(Kind.TOTAL, "timeoutSec", float(value), raw, True, location, unit="s", side=Side.UPSTREAM, site=site)
     )
 
 

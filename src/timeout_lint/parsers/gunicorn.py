@@ -55,6 +55,8 @@ class Setting(NamedTuple):
     value: int | str | None  # None: not evaluated
     location: Location
     written_as: str  # "--timeout", "timeout" (config file)
+    #: where the value itself is written, when a command line holds it verbatim (for --fix); None in a config file
+    value_location: Location | None = None
 
 
 class ServerCommand(NamedTuple):
@@ -65,6 +67,7 @@ class ServerCommand(NamedTuple):
     settings: dict[str, Setting]
     config: Arg | None = None  # gunicorn -c/--config
     container: str | None = None  # the Kubernetes container it runs in
+    word: Arg | None = None  # the program's word as written, after which --fix adds an option
 
 
 class GunicornConfig(NamedTuple):
@@ -119,8 +122,8 @@ def parse_command(invocation: Invocation, problems: list[Problem], container: st
             continue
         setting = _setting(name, value.text, where, flag, integer=name in _INTEGER_SETTINGS, problems=problems, program=program)
         if setting is not None:
-            settings[name] = setting
-    return ServerCommand(program, invocation.word.location, settings, config, container)
+            settings[name] = setting._replace(value_location=value.location if value.exact else None)
+    return ServerCommand(program, invocation.word.location, settings, config, container, invocation.word)
 
 
 def _setting(name: str, raw: str, where: Location, written_as: str, integer: bool, problems: list[Problem], program: str) -> Setting | None:

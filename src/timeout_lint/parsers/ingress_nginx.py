@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from timeout_lint.model import DroppedValue, Kind, Location, Side, Timeout
+from timeout_lint.model import DroppedValue, Kind, Location, Side, Site, Timeout
 
 if TYPE_CHECKING:
     from timeout_lint.parsers.declarations import Entry
@@ -107,7 +107,10 @@ def parse_int_base0(text: str) -> int | None:
 
 def _timeout(key: str, setting: str, seconds: int, raw: str, location: Location, kinds: dict[str, tuple[Kind, Side]]) -> Timeout:
     kind, side = kinds[key]
-    return Timeout(kind=kind, setting=setting, seconds=float(seconds), raw=raw, explicit=True, location=location, unit="s", side=side)
+    site = Site("yaml", "s", location, fragment=raw, written=raw)  # --fix rewrites the string as written
+    return Timeout(
+        kind=kind, setting=setting, seconds=float(seconds), raw=raw, explicit=True, location=location, unit="s", side=side, site=site
+    )
 
 
 def annotation_settings(annotations: dict[str, Entry], prefix: str = DEFAULT_PREFIX) -> IngressNginxSettings:

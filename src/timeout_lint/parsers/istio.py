@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from timeout_lint.durations import DurationError, parse_go_duration
-from timeout_lint.model import Kind, Location, Problem, Retries, Timeout
+from timeout_lint.model import Kind, Location, Problem, Retries, Site, Timeout
 from timeout_lint.parsers.kubernetes import Meta
 from timeout_lint.yamlnodes import Y
 
@@ -105,7 +105,9 @@ def _duration(setting: str, node: Y, key_location: Location, kind: Kind, owner: 
     except DurationError as exc:
         problems.append(Problem("invalid-configuration", f"{setting} of {owner.ref}: {exc}; the setting is ignored", node.location))
         return None
-    return Timeout(kind=kind, setting=setting, seconds=seconds, raw=raw.strip(), explicit=True, location=key_location)
+    written = raw.strip()
+    site = Site("yaml", "go", key_location, fragment=written, written=written)  # --fix rewrites the duration in place
+    return Timeout(kind=kind, setting=setting, seconds=seconds, raw=written, explicit=True, location=key_location, site=site)
 
 
 def _retries(item: Y, meta: Meta, problems: list[Problem]) -> tuple[Retries | None, Timeout | None, tuple[str, ...]]:

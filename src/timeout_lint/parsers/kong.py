@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from timeout_lint.durations import DurationError, parse_integer
-from timeout_lint.model import Kind, Location, Retries, Timeout
+from timeout_lint.model import Kind, Location, Retries, Site, Timeout
 from timeout_lint.parsers.declarations import Entry
 from timeout_lint.parsers.kubernetes import Meta
 from timeout_lint.yamlnodes import Y
@@ -73,8 +73,17 @@ def _milliseconds(
     if not 1 <= millis <= MAX_MS:
         dropped.append(DroppedValue(setting, raw, f"outside Kong's range 1..{MAX_MS} ms", location))
         return None
+    written = raw.strip()
     return Timeout(
-        kind=kind, setting=setting, seconds=millis / 1000, raw=raw.strip(), explicit=True, location=location, unit="ms", comment=comment
+        kind=kind,
+        setting=setting,
+        seconds=millis / 1000,
+        raw=written,
+        explicit=True,
+        location=location,
+        unit="ms",
+        comment=comment,
+        site=Site("yaml", "ms", location, fragment=written, written=written, maximum=MAX_MS / 1000),
     )
 
 

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from timeout_lint.defaults import lookup
 from timeout_lint.durations import DurationError, parse_nginx_time
-from timeout_lint.model import Kind, Location, Problem, Timeout
+from timeout_lint.model import Kind, Location, Problem, Site, Timeout
 from timeout_lint.sources import SourceFile, display_path, read
 
 #: The pass directives whose timeouts work alike, and the prefix of those timeouts.
@@ -354,6 +354,7 @@ def _explicit_timeouts(block: list[_Directive], problems: list[Problem]) -> dict
             explicit=True,
             location=where,
             comment=directive.source.comment_at(directive.line),
+            site=Site("nginx", "nginx", where, fragment=raw, written=raw),
         )
     return found
 
@@ -409,7 +410,8 @@ class _Walker:
 
     def location(self, directive: _Directive, inherited: dict[str, Timeout], servers: tuple[str, ...]) -> None:
         block = directive.block or []
-        values = {**inherited, **_explicit_timeouts(block, self.reader.problems)}
+        own = _explicit_timeouts(block, self.reader.problems)
+        values = {**inherited, **own}
         path = " ".join(directive.args)
         for item in block:
             prefix = PASS_DIRECTIVES.get(item.name)
@@ -423,12 +425,20 @@ class _Walker:
             timeouts = []
             for suffix in TIMEOUT_SUFFIXES:
                 setting = f"{prefix}_{suffix}"
-                if setting in values:
-                    timeouts.append(values[setting])
+                # --fix: a setting of this location's own goes last in its block
+                here = Site("nginx", "nginx", where, action="put", path=(setting,))
+                if setting in own:
+                    timeouts.append(own[setting])
+                elif setting in values:  # inherited: an enclosing block's value, which other locations may share
+                    inherited_value = values[setting]
+                    site = inherited_value.site._replace(own=here) if inherited_value.site is not None else None
+                    timeouts.append(inherited_value._replace(site=site))
                 else:
                     default = lookup("nginx", setting)
                     timeouts.append(
-                        default.timeout(where, hint=f"set {setting} above {{value}} in this location (or its server or http block)")
+                        default.timeout(
+                            where, hint=f"set {setting} above {{value}} in this location (or its server or http block)"
+                        )._replace(site=here)
                     )
             self.routes.append(
                 Route(

@@ -21,7 +21,7 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.durations import DurationError, parse_traefik_duration
-from timeout_lint.model import Kind, Location, Problem, Side, Timeout
+from timeout_lint.model import Kind, Location, Problem, Side, Site, Timeout
 from timeout_lint.parsers.kubernetes import Meta
 from timeout_lint.yamlnodes import Y
 
@@ -85,10 +85,15 @@ class StaticConfig(NamedTuple):
     forwarding: dict[str, Timeout]  # serversTransport.forwardingTimeouts by field name
 
 
-def _timeout(setting: str, raw: str, location: Location, kind: Kind, side: Side) -> Timeout:
-    """A value Traefik accepted; zero and negative durations mean no timeout."""
+def _timeout(setting: str, raw: str, location: Location, kind: Kind, side: Side, fragment: str | None = None) -> Timeout:
+    """A value Traefik accepted; zero and negative durations mean no timeout.
+
+    ``fragment``: the YAML text at ``location`` that holds the value (the value itself, or a whole
+    ``--flag=value`` argument), for --fix; None where --fix cannot write (TOML).
+    """
     seconds = parse_traefik_duration(raw)
     unit = "s" if re.fullmatch(r"[+-]?\d+", raw.strip()) else None
+    site = Site("yaml", "traefik", location, fragment=fragment, written=raw.strip()) if fragment is not None else None
     return Timeout(
         kind=kind,
         setting=setting,
@@ -98,6 +103,7 @@ def _timeout(setting: str, raw: str, location: Location, kind: Kind, side: Side)
         location=location,
         unit=unit,
         side=side,
+        site=site,
     )
 
 
@@ -172,7 +178,7 @@ def parse_servers_transport(meta: Meta, doc: Y) -> ServersTransport:
         try:
             if raw is None:
                 raise DurationError("not a duration or a whole number of seconds")
-            timeouts[key] = _timeout(setting, raw, key_location, kind, Side.UPSTREAM)
+            timeouts[key] = _timeout(setting, raw, key_location, kind, Side.UPSTREAM, raw.strip())
         except DurationError as exc:
             # Traefik logs the error and leaves the field at zero (paerser Duration.Set): no timeout
             problems.append(
@@ -209,12 +215,19 @@ def _path(node: Y | None, *names: str) -> tuple[Y, Location] | None:
 
 
 def _static_value(
-    setting: str, raw: str | None, location: Location, value_location: Location, kind: Kind, side: Side, problems: list[Problem]
+    setting: str,
+    raw: str | None,
+    location: Location,
+    value_location: Location,
+    kind: Kind,
+    side: Side,
+    problems: list[Problem],
+    fragment: str | None = None,
 ) -> Timeout | None:
     try:
         if raw is None:
             raise DurationError("not a duration or a whole number of seconds")
-        return _timeout(setting, raw, location, kind, side)
+        return _timeout(setting, raw, location, kind, side, fragment)
     except DurationError as exc:
         problems.append(Problem("invalid-configuration", f"{setting}: {exc}; Traefik refuses to start with it", value_location))
         return None
@@ -245,7 +258,8 @@ def read_static_yaml(source: SourceFile, problems: list[Problem]) -> StaticConfi
                 continue
             value, location = hit
             setting = f"entryPoints.{name}.transport.respondingTimeouts.{field_name}"
-            timeout = _static_value(setting, _scalar_text(value), location, value.location, kind, Side.DOWNSTREAM, problems)
+            text = _scalar_text(value)
+            timeout = _static_value(setting, text, location, value.location, kind, Side.DOWNSTREAM, problems, text and text.strip())
             if timeout is not None:
                 timeouts[field_name] = timeout
         entry_points[name.lower()] = EntryPoint(name, key_location, timeouts)
@@ -257,7 +271,8 @@ def read_static_yaml(source: SourceFile, problems: list[Problem]) -> StaticConfi
             continue
         value, location = hit
         setting = f"serversTransport.forwardingTimeouts.{field_name}"
-        timeout = _static_value(setting, _scalar_text(value), location, value.location, kind, Side.UPSTREAM, problems)
+        text = _scalar_text(value)
+        timeout = _static_value(setting, text, location, value.location, kind, Side.UPSTREAM, problems, text and text.strip())
         if timeout is not None:
             forwarding[field_name] = timeout
     problems.extend(ctx.problems)
@@ -368,11 +383,11 @@ def is_traefik_container(container: Container) -> bool:
     return "traefik" in image or program == "traefik"
 
 
-def _flags(container: Container) -> list[tuple[str, str | None, Location]]:
-    """(name without dashes, value, where) of each ``--name=value`` or ``--name value`` item."""
+def _flags(container: Container) -> list[tuple[str, str | None, Location, str | None]]:
+    """(name without dashes, value, where, the item when it holds the value) of each ``--name=value`` or ``--name value`` item."""
     items = list(zip(container.command, container.command_item_locations, strict=False))
     items += list(zip(container.args, container.args_item_locations, strict=False))
-    out: list[tuple[str, str | None, Location]] = []
+    out: list[tuple[str, str | None, Location, str | None]] = []
     index = 0
     while index < len(items):
         text, location = items[index]
@@ -383,7 +398,7 @@ def _flags(container: Container) -> list[tuple[str, str | None, Location]]:
         if not equals and index < len(items) and not items[index][0].startswith("-") and _is_timeout_flag(name):
             value = items[index][0]
             index += 1
-        out.append((name, value if equals or value else None, location))
+        out.append((name, value if equals or value else None, location, text if equals else None))
     return out
 
 
@@ -398,13 +413,13 @@ def static_from_container(workload: Workload, container: Container, problems: li
     Traefik reads one source: with ``--configFile`` (or no flags at all) the file wins and flags are ignored.
     """
     flags = _flags(container)
-    if not flags or any(name.lower() == "configfile" for name, _, _ in flags):
+    if not flags or any(name.lower() == "configfile" for name, _, _, _ in flags):
         return None
     responding = {field_name.lower(): (field_name, kind) for field_name, kind in RESPONDING_FIELDS.items()}
     forwarding_fields = {field_name.lower(): (field_name, kind) for field_name, kind in FORWARDING_FIELDS.items()}
     entry_points: dict[str, EntryPoint] = {}
     forwarding: dict[str, Timeout] = {}
-    for name, value, location in flags:
+    for name, value, location, item in flags:
         lower = name.lower()
         entry = _ENTRYPOINT_FLAG.fullmatch(name)
         if entry is not None:
@@ -412,12 +427,12 @@ def static_from_container(workload: Workload, container: Container, problems: li
             rest = entry.group(2).lower()
             if rest.startswith("transport.respondingtimeouts.") and rest.rpartition(".")[2] in responding:
                 field_name, kind = responding[rest.rpartition(".")[2]]
-                timeout = _static_value(f"--{name}", value, location, location, kind, Side.DOWNSTREAM, problems)
+                timeout = _static_value(f"--{name}", value, location, location, kind, Side.DOWNSTREAM, problems, item)
                 if timeout is not None:
                     point.timeouts[field_name] = timeout
         elif lower.startswith("serverstransport.forwardingtimeouts.") and lower.rpartition(".")[2] in forwarding_fields:
             field_name, kind = forwarding_fields[lower.rpartition(".")[2]]
-            timeout = _static_value(f"--{name}", value, location, location, kind, Side.UPSTREAM, problems)
+            timeout = _static_value(f"--{name}", value, location, location, kind, Side.UPSTREAM, problems, item)
             if timeout is not None:
                 forwarding[field_name] = timeout
     where = container.args_location or container.command_location or container.location

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from timeout_lint.model import Location, Problem, Related, RequestPath, Severity
+from timeout_lint.model import Fix, Location, Problem, Related, RequestPath, Severity
 
 if TYPE_CHECKING:
     from timeout_lint.config import ProjectConfig
@@ -47,6 +47,7 @@ class Hit(NamedTuple):
     message: str
     related: tuple[Related, ...] = ()
     path: RequestPath | None = None
+    fix: Fix | None = None  # what --fix would write; the rule describes it, fix/ applies it
 
 
 class Context(NamedTuple):

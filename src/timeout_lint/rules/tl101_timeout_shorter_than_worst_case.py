@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from timeout_lint.model import Related, RequestPath, Severity
+from timeout_lint.model import Edit, Fix, Related, RequestPath, Severity
 from timeout_lint.options import Margin
 from timeout_lint.rules.base import Context, Hit, Rule, Scope
 
@@ -36,6 +36,7 @@ def check(path: RequestPath, ctx: Context) -> Iterator[Hit]:
                 ),
                 related=(Related(worst.location, f"worst case of {path.app.kind} {path.app.name} declared here"),),
                 path=path,
+                fix=Fix((Edit(timeout.site, margin.fix_value(required), needed, hop),)) if timeout.site is not None else None,
             )
 
 
