@@ -81,9 +81,12 @@ def indentation(line: str) -> str:
 
 
 def keep_comment_column(text: str, end: int, growth: int, skip: str = "", floor: int = 2) -> Splice | None:
-    """When a value at ``end`` grows (or shrinks) by ``growth`` characters and a ``#`` comment follows on its
-    line after blanks, take the difference from those blanks (never below ``floor``, nor below what
-    there was when it was less) so that a column of aligned comments stays aligned."""
+    """Keep a column of aligned comments aligned when the value ending at ``end`` grows or shrinks by ``growth``.
+
+    Only blanks beyond ``floor`` (two, as yamllint asks before a comment) are taken as alignment: they
+    absorb a longer value, or grow for a shorter one. A comment written right after the usual blanks
+    just moves with its line. ``skip``: characters between the value and the blanks (nginx's ``;``).
+    """
     position = end
     while position < len(text) and text[position] in skip:
         position += 1
@@ -91,9 +94,7 @@ def keep_comment_column(text: str, end: int, growth: int, skip: str = "", floor:
     while blanks < len(text) and text[blanks] == " ":
         blanks += 1
     count = blanks - position
-    if not growth or count == 0 or text[blanks : blanks + 1] != "#":
+    if not growth or count <= floor or text[blanks : blanks + 1] != "#":
         return None
-    wanted = max(count - growth, min(count, floor))
-    if wanted == count:
-        return None
-    return Splice(position, blanks, " " * wanted)
+    wanted = max(count - growth, floor)
+    return Splice(position, blanks, " " * wanted) if wanted != count else None

@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from timeout_lint.fix.text import Change, FixError, Splice, apply_splices, keep_comment_column, line_starts, newline, offset
 
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _RESERVED = re.compile(r"(?i:y|n|yes|no|on|off|true|false|null|~|\.inf|-\.inf|\+\.inf|\.nan)$")
 _NUMERIC = re.compile(r"[-+]?(\.?[0-9][0-9_:.,]*([eE][-+]?[0-9]+)?|0[xXoObB][0-9a-fA-F_]+)$")
 _PLAIN = re.compile(r"[A-Za-z0-9_./$][A-Za-z0-9_./=,:+@%$ -]*")
@@ -49,7 +50,12 @@ class _Place(NamedTuple):
 
 
 class _Index:
-    """Every node of a file by position: values by their key's start, scalars by their span, mappings by start."""
+    """Every node of a file by position: values by their key's start, scalars by their span, mappings by start.
+
+    A node reached from two places (an anchor and its aliases, a ``<<`` merge) is shared, and so is
+    everything under it: editing it would change each place that uses it. Positions are indexed along
+    the plain paths only; a merged mapping is indexed where its anchor is written.
+    """
 
     def __init__(self, text: str, roots: list):
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -58,22 +64,46 @@ class _Index:
         self.by_key: dict[tuple[int, int], _Place] = {}
         self.mappings: dict[tuple[int, int], _Place] = {}
         self.scalars: list[tuple[int, int, _Place]] = []
-        self.shared: set[int] = set()
         steps: Counter = Counter()
+        parents: Counter = Counter()
+
+        def children(node) -> list:
+            if isinstance(node, MappingNode):
+                return [part for pair in node.value for part in pair]
+            if isinstance(node, SequenceNode):
+                return list(node.value)
+            return []
+
         seen: set[int] = set()
+        stack = list(roots)
+        while stack:  # how many places hold each node
+            node = stack.pop()
+            for child in children(node):
+                parents[id(child)] += 1
+                if id(child) not in seen:
+                    seen.add(id(child))
+                    stack.append(child)
+        self.shared: set[int] = set()
+        stack = [child for child_id, child in self._nodes(roots, children) if parents[child_id] > 1]
+        while stack:
+            node = stack.pop()
+            if id(node) not in self.shared:
+                self.shared.add(id(node))
+                stack.extend(children(node))
+
+        visited: set[int] = set()
         for number, root in enumerate(roots):
             stack = [_Place(number, (), root)]
             while stack:
                 place = stack.pop()
                 node = place.node
-                if id(node) in seen:
-                    self.shared.add(id(node))  # reached twice: an anchor and its aliases
+                if id(node) in visited:
                     continue
-                seen.add(id(node))
+                visited.add(id(node))
                 if isinstance(node, MappingNode):
                     self.mappings.setdefault((node.start_mark.line, node.start_mark.column), place)
                     for key, value in node.value:
-                        if not isinstance(key, ScalarNode):
+                        if not isinstance(key, ScalarNode) or (key.value == "<<" and key.style is None):
                             continue
                         child = _Place(number, (*place.path, key.value), value, key, node)
                         self.by_key[(key.start_mark.line, key.start_mark.column)] = child
@@ -88,6 +118,18 @@ class _Index:
         self.scalars.sort(key=lambda entry: entry[0])
         #: how far the file indents a nested mapping: the most common step, 2 when it has none
         self.step = next((step for step, _count in steps.most_common() if step > 0), 2)
+
+    @staticmethod
+    def _nodes(roots: list, children) -> list:
+        out, seen, stack = [], set(), list(roots)
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            out.append((id(node), node))
+            stack.extend(children(node))
+        return out
 
     def value_at(self, line: int, column: int, at: int) -> _Place:
         """The value whose key starts at the place, else the scalar written there."""
@@ -213,6 +255,7 @@ class _Editor:
         self.additions: dict[int, list] = {}
         self.documents: list[tuple[int, dict]] = []  # new documents, by the original document they follow
         self.order = 0
+        self.final_newline = False
 
     # -- helpers -----------------------------------------------------------------------------
     def _unshared(self, place: _Place) -> None:
@@ -222,11 +265,15 @@ class _Editor:
     def _line_start(self, line: int) -> int:
         return self.starts[line] if line < len(self.starts) else len(self.text)
 
-    def _insert_lines(self, after_line: int, lines: list[str]) -> None:
+    def _insert_lines(self, after_line: int, lines: list[str], rank: int = 0) -> None:
+        """New lines after line ``after_line``; at one place, lower ``rank`` first (deeper keys before their
+        parent's next key, a new document after everything that belongs to the one before it)."""
         at = self._line_start(after_line + 1)
-        prefix = self.newline if at == len(self.text) and self.text and not self.text.endswith("\n") else ""
+        if at == len(self.text) and self.text and not self.text.endswith("\n") and not self.final_newline:
+            self.final_newline = True  # the last line gets its line ending before anything follows it
+            self.splices.append(Splice(at, at, self.newline, -1))
         self.order += 1
-        self.splices.append(Splice(at, at, prefix + "".join(line + self.newline for line in lines), self.order))
+        self.splices.append(Splice(at, at, "".join(line + self.newline for line in lines), rank * 100_000 + self.order))
 
     def _position_in_value(self, place: _Place, at: int, fragment: str) -> tuple[int, int]:
         """Where ``fragment`` is written inside a one-line scalar: (offset in the text, offset in the value)."""
@@ -297,7 +344,7 @@ class _Editor:
                 node, path = value, (*path, key)
                 continue
             empty_flow = isinstance(value, MappingNode) and value.flow_style and not value.value
-            if empty_flow or (isinstance(value, ScalarNode) and value.style is None and value.value == ""):
+            if empty_flow or (isinstance(value, ScalarNode) and value.style is None and value.value in _NULLS):
                 self._add(place, site.path[depth + 1 :], change, under_key=key_node)
                 return
             raise FixError(f"{key} at line {key_node.start_mark.line + 1} is not a block mapping; nothing is added to it")
@@ -349,7 +396,7 @@ class _Editor:
             anchor = id(under_key)
             target = place.path
             value = place.node
-            if isinstance(value, MappingNode):  # `key: {}`: the braces go, the new lines take their place
+            if isinstance(value, MappingNode) or value.value:  # `key: {}`, `key: ~`: that goes, the new lines take its place
                 begin = under_key.end_mark.index
                 colon = self.text.index(":", begin)
                 self.splices.append(Splice(colon + 1, value.end_mark.index, ""))
@@ -413,7 +460,7 @@ class _Editor:
             else:
                 text = template.replace("{value}", change.value)
                 node[path[-1]] = (scalar_text(text, True), text)
-        self._insert_lines(_last_line(owner.node), ["---", *self._render(tree, 0)])
+        self._insert_lines(_last_line(owner.node), ["---", *self._render(tree, 0)], rank=100_000)
         self.documents.append((owner.document, self._data(tree)))
 
     # -- the new keys, rendered once per place -----------------------------------------------
@@ -432,7 +479,7 @@ class _Editor:
 
     def finish(self) -> str:
         for last, indent, tree, document, path, below_key in self.additions.values():
-            self._insert_lines(last, self._render(tree, indent))
+            self._insert_lines(last, self._render(tree, indent), rank=10_000 - indent)
             if below_key:
                 _assign(self.expected, document, path, self._data(tree))
             else:
