@@ -392,3 +392,55 @@ def test_the_readme_fix_session_is_real(tmp_path):
     result = subprocess.run([sys.executable, "-m", "timeout_lint", "--fix", path], cwd=tmp_path, capture_output=True, text=True)
     assert result.stderr + result.stdout == shown
     assert result.returncode == 0
+
+
+def test_backend_request_is_raised_with_the_request_it_may_not_exceed(tmp_path, monkeypatch, capsys):
+    shutil.copytree(FIXTURES / "gateway-api-request-timeout", tmp_path / "t")
+    route = tmp_path / "t" / "k8s" / "route.yaml"
+    # a retry block: Istio keeps request as the route timeout and backendRequest per try, both too short
+    route.write_text(
+        route.read_text().replace(
+            "        request: 30s  # expect: TL101\n",
+            "        request: 30s\n        backendRequest: 20s\n      retry:\n        attempts: 1\n",
+        )
+    )
+    status, _, _ = run(["--fix", "."], tmp_path / "t", monkeypatch, capsys)
+    assert "        request: 2m30s\n        backendRequest: 2m30s\n" in route.read_text()
+    assert status == 0
+
+
+def test_backend_request_is_not_written_above_a_request_that_is_not_raised(tmp_path, monkeypatch, capsys):
+    shutil.copytree(FIXTURES / "gateway-api-kong-default", tmp_path / "t")
+    route = tmp_path / "t" / "k8s" / "route.yaml"
+    route.write_text(route.read_text().replace("request: 5m", "request: 1m"))  # Kong ignores it; the API server does not
+    before = route.read_bytes()
+    status, _, err = run(["--fix", "."], tmp_path / "t", monkeypatch, capsys)
+    assert route.read_bytes() == before
+    assert "TL102: it needs more than 60s, the setting it may not exceed (raise that one first)" in err
+    assert status == 1
+
+
+@pytest.mark.parametrize(
+    ("command", "fixed"),
+    [
+        (
+            "    command: gunicorn --bind 0.0.0.0:8000 reports:app\n",
+            "    command: gunicorn --timeout 150 --bind 0.0.0.0:8000 reports:app\n",
+        ),
+        ('    command: ["gunicorn", "reports:app"]\n', '    command: ["gunicorn", "--timeout", "150", "reports:app"]\n'),
+        (
+            "    command:\n      - gunicorn\n      - reports:app\n",
+            '    command:\n      - gunicorn\n      - "--timeout"\n      - "150"\n      - reports:app\n',
+        ),
+    ],
+)
+def test_gunicorn_without_timeout_gets_the_option_after_its_name(command, fixed, tmp_path, monkeypatch, capsys):
+    shutil.copytree(FIXTURES / "gunicorn-sync-timeout", tmp_path / "t")
+    path = tmp_path / "t" / "docker-compose.yml"
+    compose = path.read_text().replace(
+        "    command: gunicorn --workers 4 --timeout 30 --bind 0.0.0.0:8000 reports:app  # expect: TL101\n", command
+    )
+    path.write_text(compose)
+    status, _, _ = run(["--fix", "."], tmp_path / "t", monkeypatch, capsys)
+    assert path.read_text() == compose.replace(command, fixed)
+    assert status == 0

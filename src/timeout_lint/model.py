@@ -128,6 +128,9 @@ class Site(NamedTuple):
     separator: str = ""
     quoted: bool = False  # put/insert: the new value is a YAML string (annotations); set keeps the style as written
     maximum: float = math.inf  # the largest value the system accepts, in seconds
+    #: the key of another setting this one may not exceed (timeouts.backendRequest <= timeouts.request):
+    #: when --fix raises that one too, its new value is the limit instead of ``maximum``
+    ceiling: tuple = ()
     document: tuple[tuple[tuple[str, ...], str], ...] = ()
     also: tuple[Site, ...] = ()
     #: a value inherited from a place other hops share (an http block, a defaults section, a ConfigMap):

@@ -104,6 +104,10 @@ def plan(findings: Iterable[Finding], paths: Iterable[RequestPath], cwd: str, un
                 site = site.own
             _want(wanted, site, edit, finding)
     changes: dict[str, list[tuple[Change, tuple[Finding, ...]]]] = defaultdict(list)
+    for key, item in list(wanted.items()):
+        raised = wanted.get(item.site.ceiling) if item.site.ceiling else None
+        if raised is not None:  # the setting it may not exceed is raised too: that new value is the limit
+            wanted[key] = item._replace(site=item.site._replace(maximum=max(item.site.maximum, raised.seconds)))
     for item in wanted.values():
         reason = _unwritable(item, unparsed)
         if reason is not None:
@@ -162,6 +166,8 @@ def _unwritable(item: _Wanted, unparsed: frozenset[str]) -> str | None:
     if item.needed > site.maximum:
         from timeout_lint.durations import format_seconds
 
+        if site.ceiling:
+            return f"it needs more than {format_seconds(site.maximum)}, the setting it may not exceed (raise that one first)"
         return f"it needs more than {format_seconds(site.maximum)}, the most this setting takes"
     return None
 

@@ -21,6 +21,12 @@ def _count(number: int, word: str) -> str:
     return f"{number} {word}{'' if number == 1 else 's'}"
 
 
+def _files(names: list[str]) -> str:
+    """``2 files (a.yaml, b.conf)``; past five names, the count alone."""
+    listed = f" ({', '.join(names)})" if len(names) <= 5 else ""
+    return _count(len(names), "file") + listed
+
+
 def fix_and_lint(options: LintOptions, write_files: bool, stdout: TextIO, stderr: TextIO) -> Report:
     from timeout_lint.lint import lint
 
@@ -43,14 +49,13 @@ def fix_and_lint(options: LintOptions, write_files: bool, stdout: TextIO, stderr
     result = plan(first.findings, first.paths, options.cwd, first.unparsed)
     for item in sorted(result.not_fixed, key=lambda n: n.finding.sort_key):
         stderr.write(f"timeout-lint: not fixed: {item.finding.location}: {item.finding.code}: {item.reason}\n")
-    files = ", ".join(fix.display for fix in result.files)
     before = replace(first, findings=tuple(f for f in first.findings if options.show_suppressed or not f.suppressed))
     if not write_files:
         for fix in result.files:
             stdout.write(fix.diff())
         if result.files:
             stderr.write(
-                f"timeout-lint: --fix would fix {_count(len(result.fixed), 'finding')} in {_count(len(result.files), 'file')} ({files})\n"
+                f"timeout-lint: --fix would fix {_count(len(result.fixed), 'finding')} in {_files([f.display for f in result.files])}\n"
             )
         else:
             stderr.write("timeout-lint: nothing for --fix to change\n")
@@ -63,6 +68,5 @@ def fix_and_lint(options: LintOptions, write_files: bool, stdout: TextIO, stderr
         stderr.write("timeout-lint: nothing for --fix to change\n")
         return before
     fixed = [f for f in result.fixed if f.location.file not in changed]
-    names = ", ".join(fix.display for fix in written)
-    stderr.write(f"timeout-lint: fixed {_count(len(fixed), 'finding')} in {_count(len(written), 'file')} ({names})\n")
+    stderr.write(f"timeout-lint: fixed {_count(len(fixed), 'finding')} in {_files([fix.display for fix in written])}\n")
     return lint(again(options))

@@ -11,9 +11,10 @@ New lines are indented like their siblings (a new key at the column of the mappi
 level one step deeper, the step read from the file). Values keep the style written: a quoted string
 stays quoted the same way, an integer stays an integer.
 
-Before anything is written, the edited text is read again round-trip and compared with the original
-as data: it must equal the original with exactly the intended values changed and nothing else, or the
-file is left alone (a value shared through an anchor, a flow mapping that would need rewriting ...).
+Before anything is written, the original and the edited text are read again, with the C reader the
+linter itself uses, and compared as data: the edited file must equal the original with exactly the
+intended values changed and nothing else, or the file is left alone (a value shared through an
+anchor, a flow mapping that would need rewriting ...).
 """
 
 from __future__ import annotations
@@ -193,38 +194,46 @@ def scalar_text(text: str, string: bool, style: str | None = None, quote: bool =
     return json.dumps(text, ensure_ascii=False)
 
 
-def plain(data):
-    """Round-trip data as plain Python values, for comparing two readings of a file."""
-    from ruamel.yaml.comments import TaggedScalar
+def _data(node, budget: list[int]):
+    """A composed node as plain values: mappings by their keys as written, scalars typed as YAML 1.2 core
+    reads them (the linter's own typing, yamlnodes.Y.plain_value). Bounded: aliases count each time."""
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
 
-    if isinstance(data, dict):
-        return {plain(key): plain(value) for key, value in data.items()}
-    if isinstance(data, list):
-        return [plain(item) for item in data]
-    if isinstance(data, TaggedScalar):
-        return ("tagged", str(data.tag), str(data.value))
-    if isinstance(data, bool):
-        return bool(data)
-    if isinstance(data, int):
-        return int(data)
-    if isinstance(data, float):
-        return float(data)
-    if isinstance(data, str):
-        return str(data)
-    return data
+    from timeout_lint.yamlnodes import Y
+
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise FixError("the file expands to too many values to check")
+    if isinstance(node, MappingNode):
+        return {(key.value if not isinstance(key.value, list) else repr(key)): _data(value, budget) for key, value in node.value}
+    if isinstance(node, SequenceNode):
+        return [_data(item, budget) for item in node.value]
+    if node.tag and node.tag.startswith("!") and not node.tag.startswith("!!"):  # a local tag (!Ref): kept as written
+        return ("tagged", node.tag, node.value)
+    return Y(node, None).plain_value()
 
 
 def _read(text: str) -> list:
+    """Each document's data, read with the C reader the linter itself uses: the check does not trust the
+    reader that found the place to edit."""
+    from timeout_lint.yamlnodes import YamlSyntaxError, compose_all
+
+    budget = [1_000_000]
     try:
-        return [plain(document) for document in _round_trip().load_all(text)]
-    except Exception as exc:  # ruamel raises many kinds of errors on what it cannot read round-trip
-        raise FixError(f"ruamel.yaml cannot read it round-trip ({type(exc).__name__})") from None
+        return [_data(node, budget) for node in compose_all(text)]
+    except YamlSyntaxError as exc:
+        raise FixError(f"the edited file does not read as YAML ({exc.message})") from None
+    except RecursionError:
+        raise FixError("the file nests too deeply to check") from None
 
 
 def _get(documents: list, document: int, path: tuple):
-    value = documents[document]
-    for part in path:
-        value = value[part]
+    try:
+        value = documents[document]
+        for part in path:
+            value = value[part]
+    except (KeyError, IndexError, TypeError):
+        raise FixError("the two readers of the file disagree on where the value is; it is left alone") from None
     return value
 
 

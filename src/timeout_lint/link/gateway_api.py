@@ -106,11 +106,18 @@ def route_timeout(value: RouteTimeout, kind: Kind, setting: str | None = None, r
     --fix rewrites the duration in place; ``rule``, for backendRequest: the API server refuses one
     longer than the rule's timeouts.request, so --fix never writes more than that.
     """
-    limit = rule.request.seconds if rule is not None and rule.request is not None else math.inf
-    site = Site("yaml", "gateway", value.location, fragment=value.raw, written=value.raw, maximum=limit)
+    request = rule.request if rule is not None else None
+    site = duration_site(value)
+    if request is not None:
+        site = site._replace(maximum=request.seconds, ceiling=duration_site(request).key)
     return Timeout(
         kind=kind, setting=setting or value.setting, seconds=value.seconds, raw=value.raw, explicit=True, location=value.location, site=site
     )
+
+
+def duration_site(value: RouteTimeout) -> Site:
+    """--fix rewrites a rules[].timeouts duration where it is written."""
+    return Site("yaml", "gateway", value.location, fragment=value.raw, written=value.raw)
 
 
 def _hop_name(route: HTTPRoute, rule: HTTPRouteRule, attachment: Attachment) -> str:

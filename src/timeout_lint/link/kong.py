@@ -296,10 +296,8 @@ def http_route_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backe
                 ),
             )
             # --fix: timeouts.backendRequest on the rule; the API server refuses one longer than timeouts.request
-            limit = rule.request.seconds if rule.request is not None else math.inf
-            chosen_timeout = chosen_timeout._replace(
-                site=Site("yaml", "gateway", rule.location, action="put", path=("timeouts", "backendRequest"), maximum=limit)
-            )
+            site = Site("yaml", "gateway", rule.location, action="put", path=("timeouts", "backendRequest"))
+            chosen_timeout = chosen_timeout._replace(site=_below_request(site, rule))
         timeouts.append(chosen_timeout)
     if retries is None:
         count, _source = DEFAULT_RETRIES[("kong-httproute", "retries")]
@@ -318,6 +316,14 @@ def http_route_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backe
 
 
 def _backend_request_site(value, rule: HTTPRouteRule) -> Site:
-    """--fix for timeouts.backendRequest as written on an HTTPRoute rule (never longer than its timeouts.request)."""
-    limit = rule.request.seconds if rule.request is not None else math.inf
-    return Site("yaml", "gateway", value.location, fragment=value.raw, written=value.raw, maximum=limit)
+    """--fix for timeouts.backendRequest as written on an HTTPRoute rule."""
+    return _below_request(Site("yaml", "gateway", value.location, fragment=value.raw, written=value.raw), rule)
+
+
+def _below_request(site: Site, rule: HTTPRouteRule) -> Site:
+    """The API server refuses a timeouts.backendRequest longer than the rule's timeouts.request."""
+    if rule.request is None:
+        return site
+    from timeout_lint.link.gateway_api import duration_site
+
+    return site._replace(maximum=rule.request.seconds, ceiling=duration_site(rule.request).key)
