@@ -444,3 +444,14 @@ def test_gunicorn_without_timeout_gets_the_option_after_its_name(command, fixed,
     status, _, _ = run(["--fix", "."], tmp_path / "t", monkeypatch, capsys)
     assert path.read_text() == compose.replace(command, fixed)
     assert status == 0
+
+
+def test_a_byte_order_mark_and_crlf_line_endings_are_kept(tmp_path, monkeypatch, capsys):
+    shutil.copytree(FIXTURES / "kong-csv-export", tmp_path / "t")
+    path = tmp_path / "t" / "k8s" / "export-api.yaml"
+    original = b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(original)
+    status, _, _ = run(["--fix", "."], tmp_path / "t", monkeypatch, capsys)
+    added = b'    timeout-lint/worst-case-response: "2m"\r\n    konghq.com/read-timeout: "150000"\r\n'
+    assert path.read_bytes() == original.replace(b'    timeout-lint/worst-case-response: "2m"\r\n', added)
+    assert status == 0

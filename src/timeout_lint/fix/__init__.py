@@ -60,9 +60,14 @@ class NotFixed(NamedTuple):
     reason: str
 
 
+class Fixed(NamedTuple):
+    finding: Finding
+    files: frozenset[str]  # the display paths its edits are in
+
+
 class Plan(NamedTuple):
     files: tuple[FileFix, ...]
-    fixed: tuple[Finding, ...]  # findings whose every edit is in ``files``
+    fixed: tuple[Fixed, ...]  # findings whose every edit is in ``files``
     not_fixed: tuple[NotFixed, ...]  # findings with a fix that is not applied, and why
 
 
@@ -132,8 +137,9 @@ def plan(findings: Iterable[Finding], paths: Iterable[RequestPath], cwd: str, un
     for finding in findings:
         if finding.fix is None or finding.suppressed or finding in not_fixed:
             continue
-        if all(_target(edit, users, failing).location.file in written for edit in finding.fix.edits):
-            fixed.append(finding)
+        targets = frozenset(_target(edit, users, failing).location.file for edit in finding.fix.edits)
+        if targets <= written:
+            fixed.append(Fixed(finding, targets))
     return Plan(tuple(files), tuple(fixed), tuple(NotFixed(f, r) for f, r in not_fixed.items()))
 
 

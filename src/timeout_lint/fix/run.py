@@ -67,6 +67,6 @@ def fix_and_lint(options: LintOptions, write_files: bool, stdout: TextIO, stderr
     if not written:
         stderr.write("timeout-lint: nothing for --fix to change\n")
         return before
-    fixed = [f for f in result.fixed if f.location.file not in changed]
+    fixed = [item for item in result.fixed if not item.files & set(changed)]
     stderr.write(f"timeout-lint: fixed {_count(len(fixed), 'finding')} in {_files([fix.display for fix in written])}\n")
     return lint(again(options))

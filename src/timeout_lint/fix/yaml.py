@@ -58,10 +58,9 @@ class _Index:
     the plain paths only; a merged mapping is indexed where its anchor is written.
     """
 
-    def __init__(self, text: str, roots: list):
+    def __init__(self, roots: list):
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-        self.roots = roots
         self.by_key: dict[tuple[int, int], _Place] = {}
         self.mappings: dict[tuple[int, int], _Place] = {}
         self.scalars: list[tuple[int, int, _Place]] = []
@@ -256,7 +255,7 @@ class _Editor:
             roots = list(_round_trip().compose_all(text))
         except (YAMLError, RecursionError) as exc:
             raise FixError(f"ruamel.yaml cannot read it round-trip ({type(exc).__name__})") from None
-        self.index = _Index(text, roots)
+        self.index = _Index(roots)
         self.before = _read(text)
         self.expected = copy.deepcopy(self.before)
         self.splices: list[Splice] = []
