@@ -121,12 +121,12 @@ def plan(findings: Iterable[Finding], paths: Iterable[RequestPath], cwd: str, un
             continue
         seconds = min(item.seconds, item.site.maximum)
         for site in (item.site, *item.site.also):
-            changes[site.location.file].append((_change(site, seconds), item.findings))
+            changes[site.location.file].append((change_for(site, seconds), item.findings))
     files: list[FileFix] = []
     for display, entries in sorted(changes.items()):
         path = os.path.join(cwd, display)
         try:
-            files.append(_fix_file(path, display, [change for change, _ in entries]))
+            files.append(fix_file(path, display, [change for change, _ in entries]))
         except (FixError, OSError, UnicodeDecodeError) as exc:
             reason = f"{display} is left as it is: {exc}" if isinstance(exc, FixError) else f"{display} cannot be read: {exc}"
             for _, owners in entries:
@@ -178,7 +178,8 @@ def _unwritable(item: _Wanted, unparsed: frozenset[str]) -> str | None:
     return None
 
 
-def _change(site: Site, seconds: float) -> Change:
+def change_for(site: Site, seconds: float) -> Change:
+    """The text that goes at ``site`` for a value of ``seconds``."""
     from timeout_lint.fix.values import render
 
     value = render(seconds, site.syntax, site.written)
@@ -189,7 +190,8 @@ def _change(site: Site, seconds: float) -> Change:
     return Change(site, site.entry.replace("{value}", value), value)
 
 
-def _fix_file(path: str, display: str, changes: list[Change]) -> FileFix:
+def fix_file(path: str, display: str, changes: list[Change]) -> FileFix:
+    """One file with its changes applied by the module of its format (a byte-order mark kept); FixError when it refuses."""
     with open(path, "rb") as handle:
         before = handle.read()
     bom = before.startswith(_BOM)
