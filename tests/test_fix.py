@@ -201,69 +201,80 @@ def test_a_shared_setting_every_user_needs_is_raised_in_place(tmp_path, monkeypa
     assert text.count("proxy_read_timeout") == 1
 
 
+KONG_SHARED = {
+    "k8s/kong.yaml": """
+        apiVersion: configuration.konghq.com/v1
+        kind: KongIngress
+        metadata:
+          name: slow
+          namespace: shop
+        proxy:
+          read_timeout: 30000
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: shop
+          namespace: shop
+        spec:
+          ingressClassName: kong
+          rules:
+            - http:
+                paths:
+                  - path: /export
+                    pathType: Prefix
+                    backend:
+                      service: {name: export, port: {number: 80}}
+                  - path: /search
+                    pathType: Prefix
+                    backend:
+                      service: {name: search, port: {number: 80}}
+    """,
+    "k8s/services.yaml": """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: export
+          namespace: shop
+          annotations:
+            konghq.com/override: slow
+            timeout-lint/worst-case-response: 2m
+        spec:
+          ports: [{port: 80}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: search
+          namespace: shop
+          annotations:
+            konghq.com/override: slow
+            timeout-lint/worst-case-response: 5s
+        spec:
+          ports: [{port: 80}]
+    """,
+}
+
+
 def test_a_shared_kongingress_is_left_alone_and_the_failing_service_gets_its_annotation(tmp_path, monkeypatch, capsys):
-    write_tree(
-        tmp_path,
-        {
-            "k8s/kong.yaml": """
-                apiVersion: configuration.konghq.com/v1
-                kind: KongIngress
-                metadata:
-                  name: slow
-                  namespace: shop
-                proxy:
-                  read_timeout: 30000
-                ---
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: shop
-                  namespace: shop
-                spec:
-                  ingressClassName: kong
-                  rules:
-                    - http:
-                        paths:
-                          - path: /export
-                            pathType: Prefix
-                            backend:
-                              service: {name: export, port: {number: 80}}
-                          - path: /search
-                            pathType: Prefix
-                            backend:
-                              service: {name: search, port: {number: 80}}
-            """,
-            "k8s/services.yaml": """
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: export
-                  namespace: shop
-                  annotations:
-                    konghq.com/override: slow
-                    timeout-lint/worst-case-response: 2m
-                spec:
-                  ports: [{port: 80}]
-                ---
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: search
-                  namespace: shop
-                  annotations:
-                    konghq.com/override: slow
-                    timeout-lint/worst-case-response: 5s
-                spec:
-                  ports: [{port: 80}]
-            """,
-        },
-    )
+    write_tree(tmp_path, KONG_SHARED)
     kong_before = (tmp_path / "k8s" / "kong.yaml").read_text()
     status, _, _ = run(["--fix", "--select", "TL1", "."], tmp_path, monkeypatch, capsys)
     assert (tmp_path / "k8s" / "kong.yaml").read_text() == kong_before
     services = (tmp_path / "k8s" / "services.yaml").read_text()
     assert '    timeout-lint/worst-case-response: 2m\n    konghq.com/read-timeout: "150000"\nspec:' in services
     assert services.count("konghq.com/read-timeout") == 1
+    assert status == 0
+
+
+def test_a_kongingress_every_service_needs_is_raised_in_place_as_an_integer(tmp_path, monkeypatch, capsys):
+    write_tree(tmp_path, KONG_SHARED)
+    services = tmp_path / "k8s" / "services.yaml"
+    services.write_text(services.read_text().replace("worst-case-response: 5s", "worst-case-response: 90s"))
+    before = services.read_text()
+    status, _, _ = run(["--fix", "--select", "TL1", "."], tmp_path, monkeypatch, capsys)
+    assert services.read_text() == before
+    assert "proxy:\n  read_timeout: 150000\n---" in (tmp_path / "k8s" / "kong.yaml").read_text()  # the larger need: 2m
     assert status == 0
 
 
