@@ -173,6 +173,7 @@ def test_kong_uses_backend_request_for_all_three_timeouts(tree):
         ("timeouts.backendRequest", Kind.CONNECT, 90, True),
         ("timeouts.backendRequest", Kind.IDLE, 90, True),
         ("timeouts.backendRequest", Kind.SEND, 90, True),
+        ("upstream_keepalive_idle_timeout", Kind.KEEPALIVE, 60, False),  # kong.conf's, not the route's
     ]
     assert hop.timeout(Kind.IDLE).location.line == 13
     assert "timeouts.request 10s is ignored: Kong Ingress Controller uses only timeouts.backendRequest" in hop.notes

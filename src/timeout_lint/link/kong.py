@@ -60,6 +60,15 @@ def service_view(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngres
     return KongServiceView(override, override_applies, annotations_apply)
 
 
+def upstream_keepalive(location: Location) -> Timeout:
+    """How long Kong keeps idle connections to a service's targets: kong.conf, not a service field,
+    so the default applies wherever the files do not show Kong's own configuration."""
+    return lookup("kong", "upstream_keepalive_idle_timeout").timeout(
+        location,
+        hint="set upstream_keepalive_idle_timeout (kong.conf, or KONG_UPSTREAM_KEEPALIVE_IDLE_TIMEOUT on Kong) below {value}",
+    )
+
+
 def kong_hop(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], kic_version: Version | None) -> Hop:
     """Kong's timeouts for requests to ``service``: annotation > KongIngress.proxy > Kong default."""
     view = service_view(service, kong_ingresses, kic_version)
@@ -84,7 +93,7 @@ def kong_hop(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], 
         role=Role.INGRESS,
         name=f"Kong service for {service.ref}",
         location=service.location,
-        timeouts=tuple(timeouts),
+        timeouts=(*timeouts, upstream_keepalive(service.location)),
         retries=retries,
     )
 
@@ -287,7 +296,7 @@ def http_route_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backe
             role=Role.INGRESS,
             name=f"Kong service for HTTPRoute {route.meta.namespace}/{route.meta.name} {route.rule_label(rule)}",
             location=rule.location,
-            timeouts=tuple(timeouts),
+            timeouts=(*timeouts, upstream_keepalive(rule.location)),
             retries=retries,
             notes=tuple(notes),
         ),
