@@ -76,7 +76,7 @@ def test_bare_show_paths_never_takes_the_next_argument_as_its_value():
 def test_fixed_variant_tree_marks_nothing():
     tree = format_paths(report_of("fixtures/kong-csv-export-fixed-annotations"))
     assert "✗ " not in tree.split("\n", 1)[1]
-    assert 'idle       konghq.com/read-timeout          300000 ms (5m)  explicit' in tree
+    assert "idle       konghq.com/read-timeout          300000 ms (5m)  explicit" in tree
 
 
 KONG_MERMAID = """\

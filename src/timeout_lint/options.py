@@ -148,3 +148,21 @@ def defaults(options_class: type | None) -> dict[str, object]:
     for name, value in options_class._field_defaults.items():
         out[option_key(name)] = getattr(value, "raw", value)
     return out
+
+
+class Seconds(NamedTuple):
+    """A duration option (``30s``, ``2m``), kept with the text it was written as."""
+
+    seconds: float
+    raw: str
+
+    @classmethod
+    def parse(cls, value: object) -> Seconds:
+        if isinstance(value, bool) or not isinstance(value, str):
+            raise ValueError(f'must be a duration such as "30s" or "2m", not {_shape(value)}')
+        from timeout_lint.durations import parse_declared
+
+        try:
+            return cls(parse_declared(value), value.strip())
+        except DurationError as exc:
+            raise ValueError(str(exc)) from None

@@ -87,7 +87,9 @@ def test_alb_idle_timeout_from_load_balancer_attributes(tree):
         }
     )
     hop = only_hop(report)
-    (idle,) = hop.timeouts
+    idle, pool = hop.timeouts
+    # the same setting is the ALB's keep-alive towards the targets (for TL202)
+    assert (pool.kind, pool.side, pool.seconds, pool.location) == (Kind.KEEPALIVE, Side.UPSTREAM, 90.0, idle.location)
     assert (hop.system, idle.kind, idle.side, idle.seconds, idle.raw, idle.unit, idle.explicit) == (
         "AWS ALB",
         Kind.IDLE,
@@ -103,7 +105,7 @@ def test_alb_idle_timeout_from_load_balancer_attributes(tree):
 
 def test_alb_default_is_60_seconds_at_the_ingress(tree):
     report = tree({"app.yaml": APP, "alb.yaml": alb()})
-    (idle,) = only_hop(report).timeouts
+    idle = only_hop(report).timeout(Kind.IDLE)
     assert (idle.seconds, idle.explicit, idle.location.line) == (60.0, False, 2)
     assert idle.advice(120) == (
         "set idle_timeout.timeout_seconds in the annotation alb.ingress.kubernetes.io/load-balancer-attributes "
@@ -122,7 +124,7 @@ def test_alb_default_is_60_seconds_at_the_ingress(tree):
     ],
 )
 def test_alb_values_aws_does_not_take_leave_the_default(tree, annotation):
-    (idle,) = only_hop(tree({"app.yaml": APP, "alb.yaml": alb(annotation)})).timeouts
+    idle = only_hop(tree({"app.yaml": APP, "alb.yaml": alb(annotation)})).timeout(Kind.IDLE)
     assert (idle.seconds, idle.explicit) == (60.0, False)
 
 
@@ -257,3 +259,17 @@ def test_nlb_tls_listener_is_fixed_at_350_seconds(tree):
     assert (tls.timeouts[0].seconds, tls.timeouts[0].explicit) == (350.0, False)
     assert "fixed at 350 s" in tls.timeouts[0].advice(400)
     assert by_entry["load balancer of Service shop/api-public port 80"].name == "NLB listener TCP-80 of Service shop/api-public"
+
+
+def test_classic_elb_keeps_connections_to_instances_only_with_http_listeners(tree):
+    def hop_of(annotations: str):
+        report = tree({"app.yaml": APP, "lb.yaml": lb_service(annotations)})
+        return report.paths[0].hops[0]
+
+    tcp = hop_of('    service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout: "90"')
+    assert tcp.timeout(Kind.KEEPALIVE) is None  # a TCP listener passes connections through
+    http = hop_of(
+        '    service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout: "90"\n'
+        "    service.beta.kubernetes.io/aws-load-balancer-backend-protocol: http"
+    )
+    assert (http.timeout(Kind.KEEPALIVE).seconds, http.timeout(Kind.KEEPALIVE).side) == (90.0, Side.UPSTREAM)

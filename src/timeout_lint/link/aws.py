@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 from timeout_lint.defaults import lookup
 from timeout_lint.link.core import GraphNode, Linker
 from timeout_lint.link.kubernetes import controller, forward_to_service
-from timeout_lint.model import Hop, Role, Timeout
+from timeout_lint.model import Hop, Kind, Role, Side, Timeout
 from timeout_lint.parsers.aws import (
     ALB_ATTRIBUTES,
     ALB_GROUP,
     ALB_IDLE_TIMEOUT,
+    ELB_BACKEND_PROTOCOL,
     ELB_IDLE_TIMEOUT,
     NLB_IDLE_TIMEOUT,
     alb_idle_timeout,
@@ -74,10 +75,17 @@ def alb_ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, 
         role=Role.LOAD_BALANCER,
         name=f"ALB of {label}",
         location=ingress.meta.location,
-        timeouts=timeouts,
+        timeouts=timeouts + tuple(_reused_for(t) for t in timeouts),
         notes=tuple(notes),
     )
     return (hop,)
+
+
+def _reused_for(idle: Timeout) -> Timeout:
+    """An L7 load balancer reuses its connections to the targets and closes them after the same idle
+    timeout (AWS: "configure the idle timeout of your application to be larger than the idle timeout
+    configured for the load balancer"), so the one setting is also its keep-alive towards them."""
+    return idle._replace(kind=Kind.KEEPALIVE, side=Side.UPSTREAM)
 
 
 def _elb_hop(service: Service) -> Hop:
@@ -86,8 +94,11 @@ def _elb_hop(service: Service) -> Hop:
     if timeout is None:
         hint = f'set the annotation {ELB_IDLE_TIMEOUT} on {service.meta.ref} to more than "{{value}}" (seconds)'
         timeout = lookup("aws-elb", "idle timeout").timeout(service.meta.location, hint=hint)
+    timeouts: tuple[Timeout, ...] = (timeout,)
+    if (service.meta.annotation(ELB_BACKEND_PROTOCOL) or "").strip().lower() in ("http", "https"):
+        timeouts += (_reused_for(timeout),)  # HTTP listeners keep connections to the instances; TCP ones do not
     return Hop(
-        "AWS Classic ELB", Role.LOAD_BALANCER, f"Classic ELB of {service.meta.ref}", service.meta.location, (timeout,), notes=tuple(notes)
+        "AWS Classic ELB", Role.LOAD_BALANCER, f"Classic ELB of {service.meta.ref}", service.meta.location, timeouts, notes=tuple(notes)
     )
 
 

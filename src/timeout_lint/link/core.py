@@ -164,7 +164,8 @@ class Linker:
             return [self.compose_app(best)]
         service = self.service_by_dns(host)
         if service is not None:
-            return self.service_apps(service)
+            # an ingress controller's own Service continues into the Ingresses it serves
+            return load("timeout_lint.link.kubernetes:forward_to_service")(self, service)
         declared = self.declared.for_host(host, port)
         node_id = f"host:{host}:{port or ''}"
         label = f"{host}:{port}" if port else host

@@ -70,7 +70,7 @@ def pair_hop(frontend: Proxy, backend: Proxy) -> Hop:
         name=name,
         location=backend.location,
         timeouts=tuple(timeouts),
-        retries=backend.retries,
+        retries=backend.retries._replace(on=" ".join(backend.retry_on)),
         notes=tuple(notes),
     )
 

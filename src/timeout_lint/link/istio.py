@@ -21,6 +21,7 @@ from timeout_lint.defaults import DEFAULT_RETRIES, lookup
 from timeout_lint.durations import format_seconds
 from timeout_lint.link.core import GraphNode, Linker
 from timeout_lint.model import Hop, Retries, Role, Timeout
+from timeout_lint.parsers.istio import ISTIO_RETRY_ON
 
 if TYPE_CHECKING:  # the linker table loads this module on every run; Istio's parser only when Istio objects exist
     from timeout_lint.parsers.istio import Destination, DestinationRule, Gateway, HttpRoute, VirtualService
@@ -104,7 +105,7 @@ def _route_retries(route: HttpRoute) -> Retries:
     if route.retries is not None:
         return route.retries
     count, _source = DEFAULT_RETRIES[("istio", "retries.attempts")]
-    return Retries(count, "retries.attempts", str(count), False, route.location)
+    return Retries(count, "retries.attempts", str(count), False, route.location, on=ISTIO_RETRY_ON)
 
 
 def _route_notes(route: HttpRoute) -> tuple[str, ...]:

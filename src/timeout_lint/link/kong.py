@@ -60,6 +60,11 @@ def service_view(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngres
     return KongServiceView(override, override_applies, annotations_apply)
 
 
+#: What Kong retries: its nginx template sets no proxy_next_upstream, so nginx's default decides
+#: (timeouts.md section 2.1): connection errors and timeouts before the response header.
+KONG_RETRY_ON = "error timeout"
+
+
 def upstream_keepalive(location: Location) -> Timeout:
     """How long Kong keeps idle connections to a service's targets: kong.conf, not a service field,
     so the default applies wherever the files do not show Kong's own configuration."""
@@ -94,7 +99,7 @@ def kong_hop(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], 
         name=f"Kong service for {service.ref}",
         location=service.location,
         timeouts=(*timeouts, upstream_keepalive(service.location)),
-        retries=retries,
+        retries=retries._replace(on=KONG_RETRY_ON),
     )
 
 
@@ -297,7 +302,7 @@ def http_route_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backe
             name=f"Kong service for HTTPRoute {route.meta.namespace}/{route.meta.name} {route.rule_label(rule)}",
             location=rule.location,
             timeouts=(*timeouts, upstream_keepalive(rule.location)),
-            retries=retries,
+            retries=retries._replace(on=KONG_RETRY_ON),
             notes=tuple(notes),
         ),
     )

@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from timeout_lint.link.core import GraphNode, Linker
-from timeout_lint.link.kong import upstream_keepalive
+from timeout_lint.link.kong import KONG_RETRY_ON, upstream_keepalive
 from timeout_lint.model import Hop, Retries, Role
 
 if TYPE_CHECKING:  # this module is loaded on every run; what it needs beyond that, only when there is a file
@@ -49,7 +49,7 @@ def service_hop(service: KongService) -> Hop:
         name=f"Kong service {service.label}",
         location=service.location,
         timeouts=(*timeouts, upstream_keepalive(service.location)),
-        retries=retries,
+        retries=retries._replace(on=KONG_RETRY_ON),
         notes=tuple(notes),
     )
 

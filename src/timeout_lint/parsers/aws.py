@@ -32,6 +32,8 @@ ALB_GROUP = "alb.ingress.kubernetes.io/group.name"
 ANNOTATION_PREFIX = "service.beta.kubernetes.io/aws-load-balancer-"
 LB_TYPE = "service.beta.kubernetes.io/aws-load-balancer-type"
 ELB_IDLE_TIMEOUT = "service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout"
+#: a Classic ELB's listener protocol towards the instances (tcp by default; http/https keeps connections)
+ELB_BACKEND_PROTOCOL = "service.beta.kubernetes.io/aws-load-balancer-backend-protocol"
 LISTENER_ATTRIBUTES = "service.beta.kubernetes.io/aws-load-balancer-listener-attributes."
 NLB_IDLE_TIMEOUT = "tcp.idle_timeout.seconds"
 SSL_CERT = "service.beta.kubernetes.io/aws-load-balancer-ssl-cert"

@@ -26,6 +26,11 @@ POOL_FIELDS = {
     ("http", "idleTimeout"): Kind.KEEPALIVE,
 }
 
+#: Istio's retry conditions when a route's retries name none (istio/api virtual_service.proto HTTPRetry
+#: retryOn; pilot/pkg/networking/core/route/retry): failed connections and refused or cancelled
+#: streams, never a try that timed out.
+ISTIO_RETRY_ON = "connect-failure,refused-stream,unavailable,cancelled"
+
 
 class Destination(NamedTuple):
     host: str
@@ -128,7 +133,8 @@ def _retries(item: Y, meta: Meta, problems: list[Problem]) -> tuple[Retries | No
                     "invalid-configuration", f"retries.attempts of {meta.ref} is not an integer; retries are off", attempts_node.location
                 )
             )
-    retries = Retries(count, "retries.attempts", raw, True, location)
+    retry_on = block.str_at("retryOn") or ISTIO_RETRY_ON
+    retries = Retries(count, "retries.attempts", raw, True, location, on=retry_on)
     per_try_node = block.get("perTryTimeout")
     notes: tuple[str, ...] = ()
     per_try = None

@@ -21,7 +21,13 @@ from timeout_lint.rules import (
     tl012_cluster_kind_not_served,
     tl101_timeout_shorter_than_worst_case,
     tl102_default_shorter_than_worst_case,
+    tl201_outer_hop_gives_up_first,
+    tl202_keepalive_outlives_upstream,
+    tl203_retries_exceed_outer_deadline,
+    tl204_retries_on_slow_path,
     tl301_kongingress_proxy_deprecated,
+    tl502_undeclared_worst_case,
+    tl503_unbounded_hop,
 )
 from timeout_lint.rules.base import Rule
 
@@ -40,7 +46,13 @@ ALL_RULES: tuple[Rule, ...] = (
     tl012_cluster_kind_not_served.RULE,
     tl101_timeout_shorter_than_worst_case.RULE,
     tl102_default_shorter_than_worst_case.RULE,
+    tl201_outer_hop_gives_up_first.RULE,
+    tl202_keepalive_outlives_upstream.RULE,
+    tl203_retries_exceed_outer_deadline.RULE,
+    tl204_retries_on_slow_path.RULE,
     tl301_kongingress_proxy_deprecated.RULE,
+    tl502_undeclared_worst_case.RULE,
+    tl503_unbounded_hop.RULE,
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
