@@ -148,6 +148,18 @@ _TABLE: list[PlatformDefault] = [
     PlatformDefault("aws-elb", "idle timeout", 60.0, "60", "s", Kind.IDLE, _ELB_DOC, "2026-11", Side.BOTH),
     PlatformDefault("aws-nlb", "tcp.idle_timeout.seconds", 350.0, "350", "s", Kind.IDLE, _NLB_DOC, "2026-11", Side.BOTH),
     PlatformDefault("gke", "timeoutSec", 30.0, "30", "s", Kind.TOTAL, _GKE_DOC, "2026-11"),
+    # fixed, not configurable: the backends' keep-alive must exceed it
+    PlatformDefault(
+        "gke",
+        "backend keepalive timeout",
+        600.0,
+        "600",
+        "s",
+        Kind.KEEPALIVE,
+        "https://cloud.google.com/load-balancing/docs/https/request-distribution (GFE backend keepalive timeout 600 s, fixed; "
+        "'configure your backend software so that its HTTP keepalive timeout is greater than 600 seconds')",
+        "2026-11",
+    ),  # fmt: skip
     PlatformDefault("azure-application-gateway", "request-timeout", 30.0, "30", "s", Kind.TOTAL, _AGIC_DOC, "2026-11"),
     # edges declared in .timeout-lint.yaml
     PlatformDefault("cloudflare", "proxy_read_timeout", 125.0, "125s", None, Kind.FIRST_BYTE, _CLOUDFLARE_DOC, "2026-11"),

@@ -36,7 +36,7 @@ def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, back
                 Role.LOAD_BALANCER,
                 f"backend service for {ingress.meta.ref}",
                 ingress.meta.location,
-                (default.timeout(ingress.meta.location),),
+                (default.timeout(ingress.meta.location), _backend_keepalive(ingress.meta.location)),
             ),
         )
     port = service.port(backend.port if backend is not None else None)
@@ -68,4 +68,12 @@ def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, back
                 )
                 hint = f"set spec.timeoutSec on BackendConfig {config.meta.namespace}/{config.meta.name} to more than {{value}} (seconds)"
                 timeouts = (default.timeout(config.meta.location, hint=hint),)
+    timeouts = (*timeouts, _backend_keepalive(service.meta.location))
     return (Hop("GKE Ingress", Role.LOAD_BALANCER, name, service.meta.location, timeouts, notes=tuple(notes)),)
+
+
+def _backend_keepalive(location):
+    """The load balancer's idle connections to the pods, closed after 600 s: fixed by Google."""
+    return lookup("gke", "backend keepalive timeout").timeout(
+        location, hint="the load balancer's 600 s cannot be changed: raise the app's keep-alive above it"
+    )
