@@ -22,6 +22,8 @@ from timeout_lint.rules import (
     tl101_timeout_shorter_than_worst_case,
     tl102_default_shorter_than_worst_case,
     tl301_kongingress_proxy_deprecated,
+    tl401_suspicious_unit,
+    tl402_comment_contradicts_value,
 )
 from timeout_lint.rules.base import Rule
 
@@ -41,6 +43,8 @@ ALL_RULES: tuple[Rule, ...] = (
     tl101_timeout_shorter_than_worst_case.RULE,
     tl102_default_shorter_than_worst_case.RULE,
     tl301_kongingress_proxy_deprecated.RULE,
+    tl401_suspicious_unit.RULE,
+    tl402_comment_contradicts_value.RULE,
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
