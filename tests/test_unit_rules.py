@@ -431,3 +431,56 @@ def test_annotation_and_gunicorn_values_against_their_comments(tmp_path):
             "or correct the comment",
         ),
     ]
+
+
+# -- the words and option types the two rules use ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written, value, raw",
+    [("10%", 10.0, "10%"), ("2.5 %", 2.5, "2.5 %"), (15, 15.0, "15%"), ("0", 0.0, "0%"), (7.5, 7.5, "7.5%")],
+)
+def test_percent_option_forms(written, value, raw):
+    from timeout_lint.options import Percent
+
+    assert Percent.parse(written) == Percent(value, raw)
+    assert Percent.parse(written).of(200) == pytest.approx(2 * value)
+
+
+@pytest.mark.parametrize("written", ["lots", "10s", "-5%", True, [10], {"a": 1}])
+def test_bad_percentages(written):
+    from timeout_lint.options import Percent
+
+    with pytest.raises(ValueError):
+        Percent.parse(written)
+
+
+@pytest.mark.parametrize(
+    "seconds, spoken, single, go",
+    [
+        (120, "2 minutes", "2m", "2 * time.Minute"),
+        (60, "60 seconds", "60s", "1 * time.Minute"),
+        (90, "90 seconds", "90s", "90 * time.Second"),
+        (150, "2 minutes 30 seconds", "150s", "150 * time.Second"),
+        (1, "1 second", "1s", "1 * time.Second"),
+        (0.5, "500 milliseconds", "500ms", "500 * time.Millisecond"),
+        (1.5, "1.5 seconds", "1500ms", "1500 * time.Millisecond"),
+        (3600, "1 hour", "1h", "1 * time.Hour"),
+        (86400, "1 day", "24h", "24 * time.Hour"),
+        (10000, "2 hours 46 minutes 40 seconds", "10000s", "10000 * time.Second"),
+    ],
+)
+def test_durations_in_words_and_in_one_unit(seconds, spoken, single, go):
+    from timeout_lint.rules import unit_words
+
+    assert unit_words.spoken(seconds) == spoken
+    assert unit_words.single_unit(seconds) == single
+    assert unit_words.go_expression(seconds) == go
+
+
+def test_advice_is_left_out_where_the_setting_cannot_take_the_value(tmp_path):
+    # gunicorn takes whole seconds: "1.5 seconds" cannot be written, so only the contradiction is said
+    files = behind_nginx({"compose.yaml": COMPOSE.replace("COMMAND", "gunicorn --timeout 30 app:app  # 1.5 seconds")})
+    assert messages(tmp_path, files, "TL402") == [
+        "--timeout 30 is 30s in gunicorn (seconds), but the comment on its line says 1.5 seconds; correct the value or the comment"
+    ]
