@@ -171,8 +171,12 @@ def test_haproxy_compound_value_is_read_as_its_first_unit(tmp_path):
         "compose.yaml": "services:\n  app: {image: app}\n",
     }
     assert messages(tmp_path, files) == [
-        'timeout server 1m30s is 1m in HAProxy (one number with one unit: it ignores "30s" after 1m, with a warning); '
+        'timeout server 1m30s is 1m in HAProxy (it reads one number with one unit and ignores the rest, "30s", with a warning); '
         "for 90 seconds write 90s"
+    ]
+    files["haproxy/haproxy.cfg"] = HAPROXY.replace("STATEMENTS", "    timeout server 15min")  # 15 minutes as meant, with a warning
+    assert messages(tmp_path, files) == [
+        'timeout server 15min is 15m in HAProxy (it reads one number with one unit and ignores the rest, "in", with a warning)'
     ]
 
 
@@ -200,6 +204,14 @@ def test_go_duration_without_a_unit_counts_nanoseconds(tmp_path):
     ]
     files["app/main.go"] = GO.replace("FIELD", "WriteTimeout: 30 * time.Second,")
     assert messages(tmp_path, files) == []
+    files["app/main.go"] = GO.replace("FIELD", "WriteTimeout: 500 * time.Microsecond,")  # tiny, but with its unit
+    assert messages(tmp_path, files) == []
+    files["app/main.go"] = GO.replace("\nfunc main", "\nconst writeSeconds = 45\n\nfunc main").replace(
+        "FIELD", "WriteTimeout: writeSeconds,"
+    )
+    assert messages(tmp_path, files) == [
+        "WriteTimeout writeSeconds is 45 ns in Go net/http (a time.Duration counts nanoseconds); for 45 seconds write 45 * time.Second"
+    ]
 
 
 # -- TL401: seconds that were meant as milliseconds ------------------------------------------------

@@ -23,6 +23,7 @@ class Options(NamedTuple):
 
 
 _HAPROXY_PART = re.compile(r"(\d+)(us|ms|s|m|h|d)")
+_GO_TIME_UNIT = re.compile(r"\.(Nanosecond|Microsecond|Millisecond|Second|Minute|Hour)\b")
 _HAPROXY_SECONDS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
 
@@ -47,9 +48,7 @@ def suspicion(hop: Hop, timeout: Timeout, options: Options) -> str | None:
     written = f"{timeout.setting} {words.quoted(hop, timeout, timeout.raw)}"
     if timeout.ignored:
         kept = timeout.raw[: len(timeout.raw) - len(timeout.ignored)]
-        message = (
-            f'{written} is {kept} in {hop.system} (one number with one unit: it ignores "{timeout.ignored}" after {kept}, with a warning)'
-        )
+        message = f'{written} is {kept} in {hop.system} (it reads one number with one unit and ignores the rest, "{timeout.ignored}", with a warning)'
         meant = _meant_by_parts(timeout.raw)
         fix = words.written_for(hop, timeout, meant) if meant else None
         return message + (f"; for {words.spoken(meant)} write {fix}" if fix else "")
@@ -58,8 +57,8 @@ def suspicion(hop: Hop, timeout: Timeout, options: Options) -> str | None:
         return None  # no limit (0 in most systems): nothing to misread
     connect = timeout.kind is Kind.CONNECT
     unit = words.implicit_unit(hop, timeout)
-    if hop.system == words.GO and seconds < 1e-3:
-        unit = "ns"  # a constant without a time unit: nanoseconds, whatever its name
+    if hop.system == words.GO and seconds < 1e-3 and not _GO_TIME_UNIT.search(timeout.raw):
+        unit = "ns"  # a constant without a time unit (WriteTimeout: timeoutSeconds): nanoseconds
     if unit == "ms" or unit == "ns":
         amount = round(seconds * 1000 if unit == "ms" else seconds * 1e9, 6)  # the number as written
         if seconds * 1000 >= (options.min_connect_milliseconds if connect else options.min_milliseconds):
