@@ -22,14 +22,15 @@ class Options(NamedTuple):
     max_connect_seconds: int = 1000
 
 
-_HAPROXY_PART = re.compile(r"(\d+)(us|ms|s|m|h|d)")
-_GO_TIME_UNIT = re.compile(r"\.(Nanosecond|Microsecond|Millisecond|Second|Minute|Hour)\b")
+# patterns as strings: compiled (and cached by re) on first use, not at start-up
+_HAPROXY_PART = r"(\d+)(us|ms|s|m|h|d)"
+_GO_TIME_UNIT = r"\.(Nanosecond|Microsecond|Millisecond|Second|Minute|Hour)\b"
 _HAPROXY_SECONDS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
 
 def _meant_by_parts(raw: str) -> float | None:
     """``1m30s`` as the person who wrote it meant it (every part added up), or None if it is not written that way."""
-    parts = _HAPROXY_PART.findall(raw)
+    parts = re.findall(_HAPROXY_PART, raw)
     if not parts or "".join(number + unit for number, unit in parts) != raw:
         return None
     return sum(int(number) * _HAPROXY_SECONDS[unit] for number, unit in parts)
@@ -57,7 +58,7 @@ def suspicion(hop: Hop, timeout: Timeout, options: Options) -> str | None:
         return None  # no limit (0 in most systems): nothing to misread
     connect = timeout.kind is Kind.CONNECT
     unit = words.implicit_unit(hop, timeout)
-    if hop.system == words.GO and seconds < 1e-3 and not _GO_TIME_UNIT.search(timeout.raw):
+    if hop.system == words.GO and seconds < 1e-3 and not re.search(_GO_TIME_UNIT, timeout.raw):
         unit = "ns"  # a constant without a time unit (WriteTimeout: timeoutSeconds): nanoseconds
     if unit == "ms" or unit == "ns":
         amount = round(seconds * 1000 if unit == "ms" else seconds * 1e9, 6)  # the number as written
