@@ -496,3 +496,23 @@ def test_advice_is_left_out_where_the_setting_cannot_take_the_value(tmp_path):
     assert messages(tmp_path, files, "TL402") == [
         "--timeout 30 is 30s in gunicorn (seconds), but the comment on its line says 1.5 seconds; correct the value or the comment"
     ]
+
+
+def test_httproute_durations_on_kong_carry_their_unit_and_are_not_milliseconds(tmp_path):
+    files = {
+        "svc.yaml": SERVICE.replace("ANNOTATIONS", "    x: y"),
+        "gateway.yaml": (
+            "apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: kong}\n"
+            "spec: {controllerName: konghq.com/kic-gateway-controller}\n---\n"
+            "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: kong, namespace: shop}\n"
+            "spec: {gatewayClassName: kong}\n"
+        ),
+        "route.yaml": (
+            "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: shop}\n"
+            "spec:\n  parentRefs: [{name: kong}]\n  rules:\n    - timeouts: {backendRequest: 500ms}\n"
+            "      backendRefs: [{name: export-api, port: 80}]\n"
+        ),
+    }
+    report = lint_tree(tmp_path, files, select=("TL401",))
+    assert [hop.system for path in report.paths for hop in path.hops] == ["Kong"]
+    assert report.findings == ()  # a Go duration on Kong: 500ms is what it says
