@@ -110,6 +110,8 @@ class Timeout(NamedTuple):
     hint: str = ""  # for a default: how to set it explicitly; "{value}" stands for the value needed
     source: str = ""  # for a default: where it is documented
     comment: str | None = None  # a comment at the end of the setting's line ("# 10 minutes")
+    #: the end of ``raw`` the system ignores (HAProxy reads ``1m30s`` as ``1m`` and ignores ``30s``); "" if none
+    ignored: str = ""
 
     @property
     def written(self) -> str:

@@ -69,6 +69,26 @@ class Margin(NamedTuple):
         return f" plus the margin {self.raw} ({format_seconds(self.applied_to(required))})"
 
 
+class Percent(NamedTuple):
+    """A share of a value, written ``10%`` (or a bare number of percent, ``10``)."""
+
+    value: float = 0.0
+    raw: str = "0%"
+
+    @classmethod
+    def parse(cls, value: object) -> Percent:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ValueError(f'must be a percentage ("10%"), not {_shape(value)}')
+        text = str(value).strip()
+        match = re.fullmatch(_PERCENT, text) or re.fullmatch(r"(\d+(?:\.\d+)?)", text)
+        if match is None:
+            raise ValueError(f'"{text}" is not a percentage ("10%")')
+        return cls(float(match.group(1)), text if text.endswith("%") else f"{text}%")
+
+    def of(self, amount: float) -> float:
+        return amount * self.value / 100
+
+
 def _shape(value: object) -> str:
     if isinstance(value, Mapping):
         return "a mapping"

@@ -103,6 +103,30 @@ def test_alb_idle_timeout_from_load_balancer_attributes(tree):
     assert [(f.code, f.location.file, f.location.line) for f in report.findings] == [("TL101", "alb.yaml", 7)]
 
 
+def test_each_idle_timeout_annotation_carries_its_end_of_line_comment(tree):
+    alb_report = tree(
+        {
+            "app.yaml": APP,
+            "alb.yaml": alb("    alb.ingress.kubernetes.io/load-balancer-attributes: idle_timeout.timeout_seconds=90  # 90 s for uploads"),
+        }
+    )
+    assert only_hop(alb_report).timeouts[0].comment == "90 s for uploads"
+    elb_report = tree({"lb.yaml": lb_service('    service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout: "90" # elb')})
+    elb = next(p for p in elb_report.paths if p.hops[0].system == "AWS Classic ELB")
+    assert elb.hops[0].timeouts[0].comment == "elb"
+    nlb_report = tree(
+        {
+            "lb.yaml": lb_service(
+                "    service.beta.kubernetes.io/aws-load-balancer-type: external\n"
+                "    service.beta.kubernetes.io/aws-load-balancer-listener-attributes.TCP-443: tcp.idle_timeout.seconds=600 # ten minutes"
+            ),
+        }
+    )
+    by_entry = {p.entry: p.hops[0].timeouts[0] for p in nlb_report.paths}
+    assert by_entry["load balancer of Service shop/api-public port 443"].comment == "ten minutes"
+    assert by_entry["load balancer of Service shop/api-public port 80"].comment is None  # the default
+
+
 def test_alb_default_is_60_seconds_at_the_ingress(tree):
     report = tree({"app.yaml": APP, "alb.yaml": alb()})
     idle = only_hop(report).timeout(Kind.IDLE)

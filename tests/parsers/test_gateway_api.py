@@ -140,6 +140,18 @@ def test_parser_pins_durations_and_places(tree):
     assert (parent.group, parent.kind, parent.namespace, parent.name) == ("gateway.networking.k8s.io", "Gateway", "shop", "public")
 
 
+def test_route_timeouts_carry_their_end_of_line_comments_through_every_implementation(tree):
+    timeouts = "        request: 10m  # ten minutes\n        backendRequest: 5m # five minutes"
+    inventory = parse_route(tree, route("public", RULE.format(timeouts=timeouts)))
+    (parsed,) = inventory.custom["gateway.networking.k8s.io/HTTPRoute"]
+    assert (parsed.rules[0].request.comment, parsed.rules[0].backend_request.comment) == ("ten minutes", "five minutes")
+    expected = {"timeouts.request": "ten minutes", "timeouts.backendRequest": "five minutes"}
+    for gateway in ("kong", "istio", "envoy"):
+        hop = only_hop(lint_route(tree, gateway, timeouts))
+        comments = {t.setting.split()[0]: t.comment for t in hop.timeouts if t.explicit}  # "... (per try)" on Istio
+        assert comments and all(comment == expected[setting] for setting, comment in comments.items()), gateway
+
+
 @pytest.mark.parametrize(
     "value, reason",
     [("30", "has no unit"), ("1.5s", "whole numbers only"), ("120000ms", "at most 5 digits"), ("1d", "not a Gateway API duration")],

@@ -78,6 +78,17 @@ def test_timeout_sec_is_a_total_deadline_in_seconds_at_its_line(tree):
     assert [(f.code, f.location.file, f.location.line) for f in report.findings] == [("TL101", "bc.yaml", 5)]
 
 
+def test_timeout_sec_carries_its_end_of_line_comment(tree):
+    hop, _ = gke_hop(
+        tree,
+        {
+            "svc.yaml": service('    cloud.google.com/backend-config: \'{"default": "slow"}\''),
+            "bc.yaml": backend_config("slow", "  timeoutSec: 300  # five minutes"),
+        },
+    )
+    assert hop.timeouts[0].comment == "five minutes"
+
+
 def test_no_backend_config_means_the_30_second_default_at_the_service(tree):
     hop, report = gke_hop(tree, {"svc.yaml": service()})
     timeout = hop.timeout(Kind.TOTAL)

@@ -63,6 +63,23 @@ def test_service_timeouts_are_milliseconds_at_their_keys(tree):
     assert [(f.code, f.location.line, f.location.column) for f in report.findings] == [("TL101", 7, 5), ("TL204", 9, 5)]
 
 
+def test_service_timeouts_carry_their_end_of_line_comments(tree):
+    paths, _ = kong_paths(
+        tree,
+        """
+        _format_version: "3.0"
+        services:
+          - name: export
+            url: http://export-api:8080
+            read_timeout: 600000  # 10 minutes
+            write_timeout: 60000
+            routes: [{name: export, paths: [/export]}]
+        """,
+    )
+    _, hop = only_hop(paths)
+    assert (timeout(hop, "read_timeout").comment, timeout(hop, "write_timeout").comment) == ("10 minutes", None)
+
+
 def test_defaults_are_anchored_at_the_service_with_a_millisecond_hint(tree):
     paths, report = kong_paths(
         tree,

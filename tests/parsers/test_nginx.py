@@ -50,6 +50,30 @@ def test_location_inherits_from_server_and_http_innermost_wins(tmp_path):
     assert effective(second, "proxy_read_timeout").location.line == 11
 
 
+def test_an_inherited_value_carries_the_comment_of_the_line_it_is_set_on(tmp_path):
+    result = routes(
+        tmp_path,
+        {
+            "nginx.conf": """
+            http {
+                proxy_read_timeout 300;  # 5 minutes
+                server {
+                    location / {
+                        proxy_pass http://app:8080;
+                        proxy_send_timeout 60s; # "quoted # text" is part of the comment
+                        proxy_connect_timeout "5s";
+                    }
+                }
+            }
+            """
+        },
+    )
+    (route,) = result.routes
+    assert effective(route, "proxy_read_timeout").comment == "5 minutes"  # set in http, inherited
+    assert effective(route, "proxy_send_timeout").comment == '"quoted # text" is part of the comment'
+    assert effective(route, "proxy_connect_timeout").comment is None
+
+
 def test_default_applies_at_the_location_block(tmp_path):
     result = routes(tmp_path, {"nginx.conf": "http {\n  server {\n    location /api {\n      proxy_pass http://api;\n    }\n  }\n}\n"})
     route = result.routes[0]

@@ -103,7 +103,13 @@ def attachments(linker: Linker, route: HTTPRoute) -> list[Attachment]:
 def route_timeout(value: RouteTimeout, kind: Kind, setting: str | None = None) -> Timeout:
     """A rules[].timeouts value as a timeout of ``kind``; the raw text carries its unit."""
     return Timeout(
-        kind=kind, setting=setting or value.setting, seconds=value.seconds, raw=value.raw, explicit=True, location=value.location
+        kind=kind,
+        setting=setting or value.setting,
+        seconds=value.seconds,
+        raw=value.raw,
+        explicit=True,
+        location=value.location,
+        comment=value.comment,
     )
 
 

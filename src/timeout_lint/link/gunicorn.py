@@ -43,6 +43,7 @@ def _timeout(setting: Setting, kind: Kind) -> Timeout:
         location=setting.location,
         unit="s",
         side=Side.DOWNSTREAM,
+        comment=setting.comment,
     )
 
 

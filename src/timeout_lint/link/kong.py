@@ -245,7 +245,7 @@ def http_route_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backe
         source_route, source_rule, _millis = chosen
         value = source_rule.backend_request
         for field_name, kind in TIMEOUT_FIELDS.items():
-            from_route[field_name] = Timeout(kind, value.setting, value.seconds, value.raw, True, value.location)
+            from_route[field_name] = Timeout(kind, value.setting, value.seconds, value.raw, True, value.location, comment=value.comment)
         if source_rule is not rule:
             notes.append(
                 f"timeouts.backendRequest {value.raw} of HTTPRoute {source_route.meta.namespace}/{source_route.meta.name} "

@@ -91,8 +91,8 @@ def _seconds(setting: str, raw: str, location: Location, bounds: tuple[int, int]
     return number
 
 
-def _timeout(setting: str, seconds: int, raw: str, location: Location) -> Timeout:
-    return Timeout(Kind.IDLE, setting, float(seconds), raw, True, location, unit="s", side=Side.BOTH)
+def _timeout(setting: str, seconds: int, raw: str, entry: Entry) -> Timeout:
+    return Timeout(Kind.IDLE, setting, float(seconds), raw, True, entry.location, unit="s", side=Side.BOTH, comment=entry.comment)
 
 
 def alb_idle_timeout(annotations: dict[str, Entry]) -> tuple[Timeout | None, tuple[DroppedValue, ...]]:
@@ -110,7 +110,7 @@ def alb_idle_timeout(annotations: dict[str, Entry]) -> tuple[Timeout | None, tup
     if raw is None:
         return None, ()
     seconds = _seconds(ALB_IDLE_TIMEOUT, raw, entry.location, ALB_RANGE, dropped)
-    return (_timeout(ALB_IDLE_TIMEOUT, seconds, raw, entry.location) if seconds is not None else None), tuple(dropped)
+    return (_timeout(ALB_IDLE_TIMEOUT, seconds, raw, entry) if seconds is not None else None), tuple(dropped)
 
 
 def load_balancer_kind(service: Service) -> LoadBalancerKind | None:
@@ -136,7 +136,7 @@ def elb_idle_timeout(service: Service) -> tuple[Timeout | None, tuple[DroppedVal
     dropped: list[DroppedValue] = []
     raw = entry.value or ""
     seconds = _seconds(ELB_IDLE_TIMEOUT, raw, entry.location, ELB_RANGE, dropped)
-    timeout = _timeout(ELB_IDLE_TIMEOUT, seconds, raw.strip(), entry.location) if seconds is not None else None
+    timeout = _timeout(ELB_IDLE_TIMEOUT, seconds, raw.strip(), entry) if seconds is not None else None
     return timeout, tuple(dropped)
 
 
@@ -182,7 +182,7 @@ def nlb_listeners(service: Service, kind: LoadBalancerKind) -> tuple[list[Listen
             elif raw is not None:
                 seconds = _seconds(NLB_IDLE_TIMEOUT, raw, entry.location, NLB_RANGE, dropped)
                 if seconds is not None:
-                    idle = _timeout(f"{protocol}-{port.port} {NLB_IDLE_TIMEOUT}", seconds, raw, entry.location)
+                    idle = _timeout(f"{protocol}-{port.port} {NLB_IDLE_TIMEOUT}", seconds, raw, entry)
         listeners.append(Listener(port.port, protocol, idle, is_tls or kind.controller == "in-tree", annotation))
     for key, entry in service.meta.annotations.items():
         if key.startswith(LISTENER_ATTRIBUTES) and key not in used:

@@ -33,4 +33,7 @@ def request_timeout(annotations: dict[str, Entry]) -> tuple[Timeout | None, tupl
         return None, (
             DroppedValue(REQUEST_TIMEOUT, raw, "not a positive number of seconds: Application Gateway refuses it", entry.location),
         )
-    return Timeout(Kind.TOTAL, REQUEST_TIMEOUT, float(seconds), raw, True, entry.location, unit="s", side=Side.UPSTREAM), ()
+    timeout = Timeout(
+        Kind.TOTAL, REQUEST_TIMEOUT, float(seconds), raw, True, entry.location, unit="s", side=Side.UPSTREAM, comment=entry.comment
+    )
+    return timeout, ()

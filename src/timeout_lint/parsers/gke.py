@@ -67,9 +67,9 @@ def parse_backend_config(meta: Meta, doc: Y) -> BackendConfig:
         )
     if not 1 <= value <= MAX_TIMEOUT:
         return BackendConfig(meta, None, (DroppedValue("spec.timeoutSec", node.text or "", f"outside 1-{MAX_TIMEOUT} seconds", location),))
-    return BackendConfig(
-        meta, Timeout(Kind.TOTAL, "timeoutSec", float(value), node.text or str(value), True, location, unit="s", side=Side.UPSTREAM)
-    )
+    comment = node.ctx.source.comment_at(node.line)
+    timeout = Timeout(Kind.TOTAL, "timeoutSec", float(value), node.text or str(value), True, location, "s", Side.UPSTREAM, comment=comment)
+    return BackendConfig(meta, timeout)
 
 
 def backend_config_refs(annotations: dict[str, Entry]) -> tuple[BackendConfigRefs | None, str | None]:

@@ -535,6 +535,8 @@ class _Reader:
             explicit=True,
             location=self.where(statement, 0),
             unit="ms" if bare else None,
+            comment=self.source.comment_at(statement.line),
+            ignored=parsed.ignored,
         )
         if statement.condition:
             proxy.conditional[name] = statement.condition

@@ -105,9 +105,19 @@ def parse_int_base0(text: str) -> int | None:
     return number if -_MAX_INT64 - 1 <= number <= _MAX_INT64 else None
 
 
-def _timeout(key: str, setting: str, seconds: int, raw: str, location: Location, kinds: dict[str, tuple[Kind, Side]]) -> Timeout:
+def _timeout(key: str, setting: str, seconds: int, entry: Entry, kinds: dict[str, tuple[Kind, Side]]) -> Timeout:
     kind, side = kinds[key]
-    return Timeout(kind=kind, setting=setting, seconds=float(seconds), raw=raw, explicit=True, location=location, unit="s", side=side)
+    return Timeout(
+        kind=kind,
+        setting=setting,
+        seconds=float(seconds),
+        raw=entry.value or "",
+        explicit=True,
+        location=entry.location,
+        unit="s",
+        side=side,
+        comment=entry.comment,
+    )
 
 
 def annotation_settings(annotations: dict[str, Entry], prefix: str = DEFAULT_PREFIX) -> IngressNginxSettings:
@@ -128,7 +138,7 @@ def annotation_settings(annotations: dict[str, Entry], prefix: str = DEFAULT_PRE
             dropped.append(DroppedValue(entry.key, raw, "negative: nginx refuses the configuration it would render", entry.location))
             continue
         if key in TIMEOUT_KEYS:
-            timeouts[key] = _timeout(key, entry.key, number, raw, entry.location, TIMEOUT_KEYS)
+            timeouts[key] = _timeout(key, entry.key, number, entry, TIMEOUT_KEYS)
         else:
             settings[key] = Setting(entry.key, number, raw, entry.location)
     entry = annotations.get(f"{prefix}/{NEXT_UPSTREAM}")
@@ -165,7 +175,7 @@ def config_map_settings(config_map: ConfigMap) -> IngressNginxSettings:
             dropped.append(DroppedValue(key, raw, "negative: nginx refuses the configuration it would render", entry.location))
             continue
         if key in kinds:
-            timeouts[key] = _timeout(key, key, number, raw, entry.location, kinds)
+            timeouts[key] = _timeout(key, key, number, entry, kinds)
         else:
             settings[key] = Setting(key, number, raw, entry.location)
     entry = config_map.data.get(NEXT_UPSTREAM)

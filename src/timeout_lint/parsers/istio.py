@@ -110,7 +110,8 @@ def _duration(setting: str, node: Y, key_location: Location, kind: Kind, owner: 
     except DurationError as exc:
         problems.append(Problem("invalid-configuration", f"{setting} of {owner.ref}: {exc}; the setting is ignored", node.location))
         return None
-    return Timeout(kind=kind, setting=setting, seconds=seconds, raw=raw.strip(), explicit=True, location=key_location)
+    comment = node.ctx.source.comment_at(node.line)
+    return Timeout(kind=kind, setting=setting, seconds=seconds, raw=raw.strip(), explicit=True, location=key_location, comment=comment)
 
 
 def _retries(item: Y, meta: Meta, problems: list[Problem]) -> tuple[Retries | None, Timeout | None, tuple[str, ...]]:

@@ -26,6 +26,8 @@ from timeout_lint.rules import (
     tl203_retries_exceed_outer_deadline,
     tl204_retries_on_slow_path,
     tl301_kongingress_proxy_deprecated,
+    tl401_suspicious_unit,
+    tl402_comment_contradicts_value,
     tl502_undeclared_worst_case,
     tl503_unbounded_hop,
 )
@@ -51,6 +53,8 @@ ALL_RULES: tuple[Rule, ...] = (
     tl203_retries_exceed_outer_deadline.RULE,
     tl204_retries_on_slow_path.RULE,
     tl301_kongingress_proxy_deprecated.RULE,
+    tl401_suspicious_unit.RULE,
+    tl402_comment_contradicts_value.RULE,
     tl502_undeclared_worst_case.RULE,
     tl503_unbounded_hop.RULE,
 )
