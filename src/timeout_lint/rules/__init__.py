@@ -22,6 +22,12 @@ from timeout_lint.rules import (
     tl101_timeout_shorter_than_worst_case,
     tl102_default_shorter_than_worst_case,
     tl301_kongingress_proxy_deprecated,
+    tl302_kongingress_proxy_on_ingress,
+    tl303_annotation_on_wrong_object,
+    tl304_annotation_for_other_class,
+    tl305_unknown_annotation,
+    tl306_ignored_value,
+    tl501_unresolved_reference,
 )
 from timeout_lint.rules.base import Rule
 
@@ -41,6 +47,12 @@ ALL_RULES: tuple[Rule, ...] = (
     tl101_timeout_shorter_than_worst_case.RULE,
     tl102_default_shorter_than_worst_case.RULE,
     tl301_kongingress_proxy_deprecated.RULE,
+    tl302_kongingress_proxy_on_ingress.RULE,
+    tl303_annotation_on_wrong_object.RULE,
+    tl304_annotation_for_other_class.RULE,
+    tl305_unknown_annotation.RULE,
+    tl306_ignored_value.RULE,
+    tl501_unresolved_reference.RULE,
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}
