@@ -40,7 +40,7 @@ def _placements() -> tuple[Placement, ...]:
         # read on a Service, written on an Ingress
         Placement("Kong Ingress Controller", "Service", kong.__contains__, controller="kong"),
         Placement(
-            "the AWS cloud provider and the AWS Load Balancer Controller",
+            "AWS (the in-tree cloud provider, the AWS Load Balancer Controller)",
             "Service of type LoadBalancer",
             lambda key: key == ELB_IDLE_TIMEOUT or key.startswith(LISTENER_ATTRIBUTES),
             advice=f"for an ALB, set {ALB_IDLE_TIMEOUT} in the annotation {ALB_ATTRIBUTES} on the Ingress",
@@ -96,13 +96,15 @@ def _on_ingress(model: Model, linker: Linker, placements: tuple[Placement, ...])
             served_by = class_controller(linker, ingress)  # the linker's decision, for an Ingress that names its class
             if placement.controller is not None and served_by not in (None, placement.controller):
                 continue  # another controller serves the Ingress, so nothing reads it at all: TL304
-            names, related = _services_of(linker, ingress)
-            target = _target("Service", names, f"the {placement.reads_on}")
+            related: list[Related] = []
+            move = ""
+            if placement.reads_on == "Service":  # the Ingress's backends (for a load balancer, its own Service)
+                names, related = _services_of(linker, ingress)
+                move = f"; set it on {_target('Service', names, 'the Service')}"
             advice = f"; {placement.advice}" if placement.advice and served_by == "aws-alb" else ""
             yield Hit(
                 entry.location,
-                f"{key} on {ingress.meta.ref} has no effect: {placement.system} reads it only on a {placement.reads_on}; "
-                f"set it on {target}{advice}",
+                f"{key} on {ingress.meta.ref} has no effect: {placement.system} reads it only on a {placement.reads_on}{move}{advice}",
                 tuple(related),
             )
 
