@@ -189,9 +189,14 @@ def test_kong_uses_backend_request_for_all_three_timeouts(tree):
     ]
     assert hop.timeout(Kind.IDLE).location.line == 13
     assert "timeouts.request 10s is ignored: Kong Ingress Controller uses only timeouts.backendRequest" in hop.notes
-    (finding,) = report.findings
+    ignored, finding = report.findings
     assert (finding.code, finding.location.file, finding.location.line) == ("TL101", "route.yaml", 13)
     assert finding.message.startswith("Kong timeouts.backendRequest 90s (idle timeout between reads) is shorter than the worst case 2m")
+    assert (ignored.code, ignored.location.line) == ("TL306", 12)
+    assert ignored.message == (
+        'timeouts.request "10s" is ignored: Kong Ingress Controller uses only timeouts.backendRequest; '
+        "timeouts.backendRequest 90s applies instead"
+    )
 
 
 def test_kong_default_is_60s_at_the_rule_with_a_backend_request_hint(tree):
@@ -200,8 +205,9 @@ def test_kong_default_is_60s_at_the_rule_with_a_backend_request_hint(tree):
     read = hop.timeout(Kind.IDLE)
     assert (read.setting, read.seconds, read.explicit, read.location.line, read.location.column) == ("read_timeout", 60, False, 10, 7)
     assert (hop.retries.extra_tries, hop.retries.explicit) == (5, False)
-    (finding,) = report.findings
+    finding, ignored = report.findings
     assert finding.code == "TL102" and "set timeouts.backendRequest on rule 0 of HTTPRoute shop/reports to more than 2m" in finding.message
+    assert ignored.code == "TL306" and ignored.message.endswith("Kong's read_timeout default 60s applies instead")
 
 
 def test_kong_service_annotations_beat_backend_request(tree):
@@ -221,7 +227,8 @@ def test_kong_rules_with_the_same_backends_share_the_last_backend_request(tree):
     read = second.hops[0].timeout(Kind.IDLE)
     assert (read.seconds, read.location.line) == (180, 12)  # rule 0's value, where it is written
     assert any("rules with the same backendRefs share one Kong service" in note for note in second.hops[0].notes)
-    assert report.findings == ()
+    (ignored,) = report.findings  # rule 1's request, which Kong never reads; rule 0's backendRequest applies to it
+    assert (ignored.code, ignored.location.line, ignored.related[0].location.line) == ("TL306", 18, 12)
 
 
 def test_kong_refuses_a_zero_backend_request(tree):
@@ -264,7 +271,7 @@ def test_istio_backend_request_without_retry_replaces_the_route_timeout(tree):
     hop = only_hop(report)
     assert [(t.setting, t.seconds) for t in hop.timeouts] == [("timeouts.backendRequest", 60)]
     assert any("timeouts.request 5m is replaced by timeouts.backendRequest" in note for note in hop.notes)
-    assert [f.location.line for f in report.findings] == [13]
+    assert [(f.code, f.location.line) for f in report.findings] == [("TL306", 12), ("TL101", 13)]
 
 
 def test_istio_backend_request_with_retry_is_per_try(tree):

@@ -60,12 +60,14 @@ def test_zero_or_negative_means_no_timeout(header):
 
 
 @pytest.mark.parametrize("header", ["ten", "1.5", "true"])
-def test_invalid_transport_value_is_reported_and_becomes_zero(header):
-    # paerser Duration.Set stores 0 on a parse error, and Traefik only logs it: no timeout at all
+def test_invalid_transport_value_is_dropped_and_becomes_zero(header):
+    # paerser Duration.Set stores 0 on a parse error, and Traefik only logs it: no timeout at all (TL306 reports it)
     (transport,), problems = parsed(TRANSPORT.format(group="traefik.io", header=header), "traefik.io/ServersTransport")
-    (problem,) = problems
-    assert problem.rule == "invalid-configuration" and "uses 0, no timeout" in problem.message
-    assert (problem.location.line, problem.location.column) == (8, 28)
+    assert problems == []
+    (dropped,) = transport.dropped
+    assert (dropped.setting, dropped.raw) == ("forwardingTimeouts.responseHeaderTimeout", header)
+    assert "Traefik logs an error and sets 0" in dropped.reason
+    assert (dropped.location.line, dropped.location.column) == (8, 5)
     assert math.isinf(transport.timeouts["responseHeaderTimeout"].seconds)
 
 

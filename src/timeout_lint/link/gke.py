@@ -7,11 +7,12 @@ that is named but not in the linted files leaves the timeout unknown rather than
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from timeout_lint.defaults import lookup
 from timeout_lint.link.core import Linker
-from timeout_lint.model import Hop, Role
+from timeout_lint.model import Hop, IgnoredValue, Location, Role
 from timeout_lint.parsers.gke import BackendConfig, backend_config_refs
 
 if TYPE_CHECKING:
@@ -77,3 +78,22 @@ def _backend_keepalive(location):
     return lookup("gke", "backend keepalive timeout").timeout(
         location, hint="the load balancer's 600 s cannot be changed: raise the app's keep-alive above it"
     )
+
+
+def ignored_values(linker: Linker) -> Iterator[IgnoredValue]:
+    """BackendConfig timeoutSec values the CRD refuses, with the backend service default that applies instead."""
+    for config in _backend_configs(linker).values():
+        for value in config.dropped:
+            yield IgnoredValue.replaced_by(value, lookup("gke", "timeoutSec").timeout(config.meta.location), "GKE")
+
+
+def missing_backend_configs(linker: Linker) -> Iterator[tuple[Service, str, Location]]:
+    """(Service, BackendConfig name, the annotation) for each BackendConfig a Service's annotation names that no linted file defines."""
+    configs = _backend_configs(linker)
+    for service in linker.inventory.kubernetes.services:
+        refs, _problem = backend_config_refs(service.meta.annotations)
+        if refs is None:
+            continue
+        for name in dict.fromkeys([refs.default, *refs.ports.values()]):
+            if name and (service.meta.namespace, name) not in configs:
+                yield service, name, refs.entry.location

@@ -21,6 +21,7 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.model import DroppedValue, Kind, Location, Side, Timeout
+from timeout_lint.parsers.declarations import AnnotationNames
 
 if TYPE_CHECKING:
     from timeout_lint.parsers.declarations import Entry
@@ -40,6 +41,53 @@ SSL_CERT = "service.beta.kubernetes.io/aws-load-balancer-ssl-cert"
 SSL_PORTS = "service.beta.kubernetes.io/aws-load-balancer-ssl-ports"
 NLB_CLASS = "service.k8s.aws/nlb"
 
+#: AWS Load Balancer Controller Ingress annotations (docs/guide/ingress/annotations.md); more come with releases, so
+#: only unknown names that look like a timeout are flagged
+ALB_ANNOTATION_NAMES = AnnotationNames(
+    prefix="alb.ingress.kubernetes.io/",
+    system="the AWS Load Balancer Controller",
+    known=frozenset(
+        """
+        load-balancer-name group.name group.order tags ip-address-type scheme subnets security-groups
+        manage-backend-security-group-rules customer-owned-ipv4-pool ipam-ipv4-pool-id load-balancer-attributes wafv2-acl-arn
+        waf-acl-id shield-advanced-protection listen-ports ssl-redirect inbound-cidrs security-group-prefix-lists
+        certificate-arn ssl-policy target-type backend-protocol backend-protocol-version target-group-attributes
+        healthcheck-port healthcheck-protocol healthcheck-path healthcheck-interval-seconds healthcheck-timeout-seconds
+        healthy-threshold-count unhealthy-threshold-count success-codes auth-type auth-idp-cognito auth-idp-oidc
+        auth-on-unauthenticated-request auth-scope auth-session-cookie auth-session-timeout target-node-labels
+        mutual-authentication multi-cluster-target-group listener-attributes minimum-load-balancer-capacity use-regex-path-match
+        frontend-nlb-scheme enable-frontend-nlb
+        """.split()
+    ),
+    complete=False,
+    timeout_names=("load-balancer-attributes",),
+    families=("actions.", "conditions.", "transforms.", "listener-attributes.", "frontend-nlb-"),
+    instead=(
+        ("connection-idle-timeout", f"{ALB_IDLE_TIMEOUT}=N in alb.ingress.kubernetes.io/load-balancer-attributes"),
+        ("idle-timeout", f"{ALB_IDLE_TIMEOUT}=N in alb.ingress.kubernetes.io/load-balancer-attributes"),
+        ("idle-timeout-seconds", f"{ALB_IDLE_TIMEOUT}=N in alb.ingress.kubernetes.io/load-balancer-attributes"),
+    ),
+    controller="aws-alb",
+)
+#: Service annotations of the in-tree AWS cloud provider and the AWS Load Balancer Controller that set timeouts;
+#: both read many more under this prefix, so only unknown names that look like a timeout are flagged
+SERVICE_ANNOTATION_NAMES = AnnotationNames(
+    prefix=ANNOTATION_PREFIX,
+    system="the AWS cloud provider or the AWS Load Balancer Controller",
+    known=frozenset(
+        """
+        connection-idle-timeout connection-draining-enabled connection-draining-timeout healthcheck-timeout healthcheck-interval
+        healthcheck-healthy-threshold healthcheck-unhealthy-threshold type
+        """.split()
+    ),
+    complete=False,
+    timeout_names=("connection-idle-timeout", "listener-attributes."),
+    families=("listener-attributes.",),
+    instead=(
+        ("idle-timeout", f"{ELB_IDLE_TIMEOUT} (Classic ELB), or {NLB_IDLE_TIMEOUT}=N in {LISTENER_ATTRIBUTES}TCP-<port> (NLB)"),
+        ("connection-timeout", f"{ELB_IDLE_TIMEOUT} (Classic ELB), or {NLB_IDLE_TIMEOUT}=N in {LISTENER_ATTRIBUTES}TCP-<port> (NLB)"),
+    ),
+)
 _DIGITS = re.compile(r"[0-9]+")
 ALB_RANGE = (1, 4000)
 ELB_RANGE = (1, 4000)
@@ -187,4 +235,7 @@ def nlb_listeners(service: Service, kind: LoadBalancerKind) -> tuple[list[Listen
     for key, entry in service.meta.annotations.items():
         if key.startswith(LISTENER_ATTRIBUTES) and key not in used:
             dropped.append(DroppedValue(key, entry.value or "", "names no TCP listener of this Service", entry.location))
+    entry = service.meta.annotations.get(ELB_IDLE_TIMEOUT)
+    if entry is not None:
+        dropped.append(DroppedValue(ELB_IDLE_TIMEOUT, entry.value or "", "it applies to Classic ELBs only", entry.location))
     return listeners, tuple(dropped)

@@ -17,6 +17,7 @@ import json
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.model import DroppedValue, Kind, Side, Timeout
+from timeout_lint.parsers.declarations import AnnotationNames
 
 if TYPE_CHECKING:
     from timeout_lint.parsers.declarations import Entry
@@ -26,6 +27,16 @@ if TYPE_CHECKING:
 API_GROUP = "cloud.google.com/"
 BACKEND_CONFIG_KEYS = ("cloud.google.com/backend-config", "beta.cloud.google.com/backend-config")
 MAX_TIMEOUT = 2147483647
+#: GKE reads many cloud.google.com/ annotations (neg, app-protocols, load-balancer-type ...) but none with a
+#: timeout: the backend timeout is a BackendConfig's spec.timeoutSec. Only names that look like one are flagged.
+ANNOTATION_NAMES = AnnotationNames(
+    prefix=API_GROUP,
+    system="GKE",
+    known=frozenset({"backend-config", "neg", "neg-status", "app-protocols", "load-balancer-type", "l4-rbs"}),
+    complete=False,
+    timeout_names=("backend-config",),
+    instead=(("timeout", "spec.timeoutSec of a BackendConfig named by cloud.google.com/backend-config"),),
+)
 
 
 class BackendConfig(NamedTuple):

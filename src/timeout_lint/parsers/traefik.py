@@ -21,7 +21,8 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.durations import DurationError, parse_traefik_duration
-from timeout_lint.model import Kind, Location, Problem, Side, Timeout
+from timeout_lint.model import DroppedValue, Kind, Location, Problem, Side, Timeout
+from timeout_lint.parsers.declarations import AnnotationNames
 from timeout_lint.parsers.kubernetes import Meta
 from timeout_lint.yamlnodes import Y
 
@@ -35,6 +36,19 @@ FORWARDING_FIELDS = {"dialTimeout": Kind.CONNECT, "responseHeaderTimeout": Kind.
 RESPONDING_FIELDS = {"readTimeout": Kind.REQUEST_READ, "writeTimeout": Kind.TOTAL, "idleTimeout": Kind.KEEPALIVE}
 SERVERS_TRANSPORT_ANNOTATION = "traefik.ingress.kubernetes.io/service.serverstransport"
 ENTRYPOINTS_ANNOTATION = "traefik.ingress.kubernetes.io/router.entrypoints"
+#: Traefik's kubernetesIngress provider reads router.* annotations on the Ingress and service.* on the Service
+ROUTER_ANNOTATIONS = "traefik.ingress.kubernetes.io/router."
+SERVICE_ANNOTATIONS = "traefik.ingress.kubernetes.io/service."
+#: Traefik's Ingress and Service annotations set no timeout (forwarding timeouts live on a ServersTransport), and the
+#: names of Traefik 1.x are many: only unknown names that look like a timeout are flagged
+ANNOTATION_NAMES = AnnotationNames(
+    prefix="traefik.ingress.kubernetes.io/",
+    system="Traefik",
+    known=frozenset({"router.entrypoints", "router.middlewares", "router.priority", "service.serverstransport"}),
+    complete=False,
+    timeout_names=("service.serverstransport",),
+    instead=(("timeout", "forwardingTimeouts on a ServersTransport named by traefik.ingress.kubernetes.io/service.serverstransport"),),
+)
 
 
 class TraefikBackend(NamedTuple):
@@ -67,6 +81,8 @@ class ServersTransport(NamedTuple):
     meta: Meta
     timeouts: dict[str, Timeout]  # explicit forwardingTimeouts by field name
     problems: tuple[Problem, ...] = ()
+    #: values Traefik cannot read: it logs an error and leaves the field at 0, no timeout (kept in ``timeouts`` as such)
+    dropped: tuple[DroppedValue, ...] = ()
 
 
 class EntryPoint(NamedTuple):
@@ -163,7 +179,7 @@ def parse_servers_transport(meta: Meta, doc: Y) -> ServersTransport:
     """A ServersTransport resource's ``spec.forwardingTimeouts`` (IntOrString values)."""
     forwarding = doc.get("spec", "forwardingTimeouts")
     timeouts: dict[str, Timeout] = {}
-    problems: list[Problem] = []
+    dropped: list[DroppedValue] = []
     for key, value, key_location in forwarding.items() if forwarding is not None else ():
         kind = FORWARDING_FIELDS.get(key)
         if kind is None or _is_null(value):
@@ -174,17 +190,12 @@ def parse_servers_transport(meta: Meta, doc: Y) -> ServersTransport:
             if raw is None:
                 raise DurationError("not a duration or a whole number of seconds")
             timeouts[key] = _timeout(setting, raw, key_location, kind, Side.UPSTREAM, value.ctx.source.comment_at(value.line))
-        except DurationError as exc:
-            # Traefik logs the error and leaves the field at zero (paerser Duration.Set): no timeout
-            problems.append(
-                Problem(
-                    "invalid-configuration",
-                    f"{setting} of {meta.ref}: {exc}; Traefik logs an error and uses 0, no timeout",
-                    value.location,
-                )
-            )
+        except DurationError:
+            # paerser Duration.Set stores 0 when it cannot parse the value, and Traefik only logs the error: no timeout
+            reason = "neither a duration nor a whole number of seconds: Traefik logs an error and sets 0"
+            dropped.append(DroppedValue(setting, value.text or value.shape, reason, key_location))
             timeouts[key] = Timeout(kind, setting, math.inf, value.text or "", True, key_location)
-    return ServersTransport(meta, timeouts, tuple(problems))
+    return ServersTransport(meta, timeouts, dropped=tuple(dropped))
 
 
 # -- static configuration: YAML ----------------------------------------------------------------------
