@@ -11,7 +11,7 @@ from timeout_lint import config as project_config
 from timeout_lint.discover import InMemoryInput, discover, given_roots
 from timeout_lint.engine import Selection, run
 from timeout_lint.lazy import load
-from timeout_lint.link import link
+from timeout_lint.link import link_all
 from timeout_lint.model import Finding, RequestPath, Severity
 from timeout_lint.parse import ParseOptions, parse_all
 from timeout_lint.paths import enumerate_paths
@@ -122,13 +122,14 @@ def lint(options: LintOptions) -> Report:
     if discovery.stdin:
         discovery.in_memory.append(_read_stdin(options))
     inventory = parse_all(discovery, config, ParseOptions(options.cwd, options.allow_outside_root, options.max_bytes))
-    graph = link(inventory)
+    linker = link_all(inventory)
     front = load("timeout_lint.link.edge:edge_hops")(config) if config.edge else ()
-    enumeration = enumerate_paths(graph, front=front)
+    enumeration = enumerate_paths(linker.graph, front=front)
     model = Model(
         paths=tuple(enumeration.paths),
         inventory=inventory,
         problems=tuple(inventory.problems + enumeration.problems) + tuple(cluster_problems),
+        linker=linker,
     )
     file_selection = Selection(select=config.select or (), ignore=config.ignore, extend_select=config.extend_select)
     selection = options.selection if options.selection.base is not None else replace(options.selection, base=file_selection)

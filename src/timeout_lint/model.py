@@ -160,6 +160,8 @@ class Timeout(NamedTuple):
     hint: str = ""  # for a default: how to set it explicitly; "{value}" stands for the value needed
     source: str = ""  # for a default: where it is documented
     comment: str | None = None  # a comment at the end of the setting's line ("# 10 minutes")
+    #: the end of ``raw`` the system ignores (HAProxy reads ``1m30s`` as ``1m`` and ignores ``30s``); "" if none
+    ignored: str = ""
     site: Site | None = None  # where --fix writes this timeout; None: no automatic fix
 
     @property
@@ -202,6 +204,22 @@ class DroppedValue(NamedTuple):
     raw: str
     reason: str
     location: Location
+
+
+class IgnoredValue(NamedTuple):
+    """A dropped value with what applies in its place, as the linker decides it (reported by TL306)."""
+
+    value: DroppedValue
+    #: what happens instead, a clause: "Kong's read_timeout default 60s applies instead"
+    instead: str
+    instead_location: Location | None = None  # where the value that applies is set; None for a built-in default
+
+    @classmethod
+    def replaced_by(cls, value: DroppedValue, timeout: Timeout, system: str) -> IgnoredValue:
+        """``value`` with the timeout that applies in its place: set somewhere else, or ``system``'s default."""
+        if timeout.explicit:
+            return cls(value, f"{timeout.shown} applies instead", timeout.location)
+        return cls(value, f"{system}'s {timeout.shown} applies instead")
 
 
 class Hop(NamedTuple):
@@ -268,6 +286,8 @@ class App(NamedTuple):
     resolved: bool = True
     #: every declaration found for this app; more than one distinct value is itself reported
     declarations: tuple[WorstCase, ...] = ()
+    #: an unresolved target that names something no linted file defines ("Service shop/gone"); "" otherwise
+    undefined: str = ""
 
     @property
     def label(self) -> str:

@@ -92,6 +92,26 @@ class Margin(NamedTuple):
         return f" plus the margin {self.raw} ({format_seconds(self.applied_to(required))})"
 
 
+class Percent(NamedTuple):
+    """A share of a value, written ``10%`` (or a bare number of percent, ``10``)."""
+
+    value: float = 0.0
+    raw: str = "0%"
+
+    @classmethod
+    def parse(cls, value: object) -> Percent:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ValueError(f'must be a percentage ("10%"), not {_shape(value)}')
+        text = str(value).strip()
+        match = re.fullmatch(_PERCENT, text) or re.fullmatch(r"(\d+(?:\.\d+)?)", text)
+        if match is None:
+            raise ValueError(f'"{text}" is not a percentage ("10%")')
+        return cls(float(match.group(1)), text if text.endswith("%") else f"{text}%")
+
+    def of(self, amount: float) -> float:
+        return amount * self.value / 100
+
+
 def _shape(value: object) -> str:
     if isinstance(value, Mapping):
         return "a mapping"
@@ -171,3 +191,21 @@ def defaults(options_class: type | None) -> dict[str, object]:
     for name, value in options_class._field_defaults.items():
         out[option_key(name)] = getattr(value, "raw", value)
     return out
+
+
+class Seconds(NamedTuple):
+    """A duration option (``30s``, ``2m``), kept with the text it was written as."""
+
+    seconds: float
+    raw: str
+
+    @classmethod
+    def parse(cls, value: object) -> Seconds:
+        if isinstance(value, bool) or not isinstance(value, str):
+            raise ValueError(f'must be a duration such as "30s" or "2m", not {_shape(value)}')
+        from timeout_lint.durations import parse_declared
+
+        try:
+            return cls(parse_declared(value), value.strip())
+        except DurationError as exc:
+            raise ValueError(str(exc)) from None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from timeout_lint.defaults import lookup
 from timeout_lint.link.core import Linker
-from timeout_lint.model import Hop, Role, Site
+from timeout_lint.model import Hop, IgnoredValue, Role, Site
 from timeout_lint.parsers.azure import MAX_REQUEST_TIMEOUT, REQUEST_TIMEOUT, request_timeout
 
 if TYPE_CHECKING:
@@ -38,3 +39,14 @@ def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, back
         notes=notes,
     )
     return (hop,)
+
+
+def ignored_values(linker: Linker) -> Iterator[IgnoredValue]:
+    """request-timeout values AGIC drops on the Ingresses it serves, with the request timeout that applies instead."""
+    from timeout_lint.link.kubernetes import controller
+
+    for ingress in linker.inventory.kubernetes.ingresses:
+        _timeout, dropped = request_timeout(ingress.meta.annotations)
+        if dropped and controller(linker, ingress) == "azure-application-gateway":
+            (hop,) = ingress_hops(linker, ingress, None)
+            yield from (IgnoredValue.replaced_by(value, hop.timeouts[0], "Application Gateway") for value in dropped)

@@ -16,10 +16,11 @@ Cross-namespace backendRefs are followed without checking for a ReferenceGrant.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.link.core import GraphNode, Linker
-from timeout_lint.model import Hop, Kind, Role, Site, Timeout
+from timeout_lint.model import DroppedValue, Hop, IgnoredValue, Kind, Role, Site, Timeout
 from timeout_lint.parsers.gateway_api import GATEWAY_CLASSES, GATEWAYS, HTTP_ROUTES
 
 if TYPE_CHECKING:
@@ -111,7 +112,14 @@ def route_timeout(value: RouteTimeout, kind: Kind, setting: str | None = None, r
     if request is not None:
         site = site._replace(maximum=request.seconds, ceiling=duration_site(request).key)
     return Timeout(
-        kind=kind, setting=setting or value.setting, seconds=value.seconds, raw=value.raw, explicit=True, location=value.location, site=site
+        kind=kind,
+        setting=setting or value.setting,
+        seconds=value.seconds,
+        raw=value.raw,
+        explicit=True,
+        location=value.location,
+        comment=value.comment,
+        site=site,
     )
 
 
@@ -195,7 +203,7 @@ def _backend_edges(linker: Linker, backend: BackendRef) -> list[str]:
         ]
     service = linker.services.get((backend.namespace, backend.name))
     if service is None:
-        return [linker.unresolved(f"Service {backend.namespace}/{backend.name}", backend.location, "not found in the linted files")]
+        return [linker.missing(f"Service {backend.namespace}/{backend.name}", backend.location)]
     return linker.service_apps(service)
 
 
@@ -221,3 +229,31 @@ def link_http_routes(linker: Linker) -> None:
                         )
                     )
                     node.edges.extend(_backend_edges(linker, backend))
+
+
+def ignored_values(linker: Linker) -> Iterator[IgnoredValue]:
+    """Timeouts the API server refuses, and those Istio drops (a zero backendRequest, a request that backendRequest
+    replaces); Kong's are in link/kong.py."""
+    for route in linker.inventory.custom.get(HTTP_ROUTES, []):
+        istio = any(a.implementation == "istio" for a in attachments(linker, route))
+        for rule in route.rules:
+            for value in rule.invalid:
+                dropped = DroppedValue(
+                    value.setting, value.raw, f"it {value.reason}, so the API server refuses the HTTPRoute", value.location
+                )
+                yield IgnoredValue(dropped, f"none of HTTPRoute {route.meta.namespace}/{route.meta.name} applies until it is fixed")
+            request, backend_request = rule.request, rule.backend_request
+            if not istio or backend_request is None:
+                continue
+            if math.isinf(backend_request.seconds):
+                dropped = DroppedValue(
+                    backend_request.setting, backend_request.raw, "Istio skips a zero duration", backend_request.location
+                )
+                if request is not None:
+                    yield IgnoredValue(dropped, f"{request.setting} {request.raw} applies instead", request.location)
+                else:
+                    yield IgnoredValue(dropped, "no route timeout applies instead (Istio sets none)")
+            elif request is not None and not rule.has_retry:
+                reason = "without a retry block Istio takes timeouts.backendRequest as the route timeout"
+                dropped = DroppedValue(request.setting, request.raw, reason, request.location)
+                yield IgnoredValue(dropped, f"{backend_request.setting} {backend_request.raw} applies instead", backend_request.location)

@@ -7,11 +7,12 @@ that is named but not in the linted files leaves the timeout unknown rather than
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from timeout_lint.defaults import lookup
 from timeout_lint.link.core import Linker
-from timeout_lint.model import Hop, Role, Site
+from timeout_lint.model import Hop, IgnoredValue, Location, Role, Site
 from timeout_lint.parsers.gke import BACKEND_CONFIG_KEYS, MAX_TIMEOUT, BackendConfig, backend_config_refs
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, back
                 Role.LOAD_BALANCER,
                 f"backend service for {ingress.meta.ref}",
                 ingress.meta.location,
-                (default.timeout(ingress.meta.location),),
+                (default.timeout(ingress.meta.location), _backend_keepalive(ingress.meta.location)),
             ),
         )
     port = service.port(backend.port if backend is not None else None)
@@ -70,6 +71,7 @@ def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, back
                 hint = f"set spec.timeoutSec on BackendConfig {config.meta.namespace}/{config.meta.name} to more than {{value}} (seconds)"
                 site = Site("yaml", "s", config.meta.location, action="put", path=("spec", "timeoutSec"), maximum=float(MAX_TIMEOUT))
                 timeouts = (default.timeout(config.meta.location, hint=hint)._replace(site=site),)
+    timeouts = (*timeouts, _backend_keepalive(service.meta.location))
     return (Hop("GKE Ingress", Role.LOAD_BALANCER, name, service.meta.location, timeouts, notes=tuple(notes)),)
 
 
@@ -111,3 +113,29 @@ def _new_backend_config(linker: Linker, service: Service, port) -> Site | None:
         maximum=float(MAX_TIMEOUT),
         also=(annotation,),
     )
+
+
+def _backend_keepalive(location):
+    """The load balancer's idle connections to the pods, closed after 600 s: fixed by Google."""
+    return lookup("gke", "backend keepalive timeout").timeout(
+        location, hint="the load balancer's 600 s cannot be changed: raise the app's keep-alive above it"
+    )
+
+
+def ignored_values(linker: Linker) -> Iterator[IgnoredValue]:
+    """BackendConfig timeoutSec values the CRD refuses, with the backend service default that applies instead."""
+    for config in _backend_configs(linker).values():
+        for value in config.dropped:
+            yield IgnoredValue.replaced_by(value, lookup("gke", "timeoutSec").timeout(config.meta.location), "GKE")
+
+
+def missing_backend_configs(linker: Linker) -> Iterator[tuple[Service, str, Location]]:
+    """(Service, BackendConfig name, the annotation) for each BackendConfig a Service's annotation names that no linted file defines."""
+    configs = _backend_configs(linker)
+    for service in linker.inventory.kubernetes.services:
+        refs, _problem = backend_config_refs(service.meta.annotations)
+        if refs is None:
+            continue
+        for name in dict.fromkeys([refs.default, *refs.ports.values()]):
+            if name and (service.meta.namespace, name) not in configs:
+                yield service, name, refs.entry.location

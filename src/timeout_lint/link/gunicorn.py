@@ -45,6 +45,7 @@ def _timeout(setting: Setting, kind: Kind) -> Timeout:
         location=setting.location,
         unit="s",
         side=Side.DOWNSTREAM,
+        comment=setting.comment,
         site=site,
     )
 

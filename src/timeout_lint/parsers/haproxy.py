@@ -537,6 +537,8 @@ class _Reader:
             explicit=True,
             location=where,
             unit="ms" if bare else None,
+            comment=self.source.comment_at(statement.line),
+            ignored=parsed.ignored,
             # --fix rewrites the value; one inside a .if block holds only sometimes, so it is left to a person
             site=None if statement.condition else Site("haproxy", "haproxy", where, fragment=raw, written=raw),
         )

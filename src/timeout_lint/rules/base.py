@@ -15,6 +15,7 @@ from timeout_lint.model import Fix, Location, Problem, Related, RequestPath, Sev
 
 if TYPE_CHECKING:
     from timeout_lint.config import ProjectConfig
+    from timeout_lint.link.core import Linker
     from timeout_lint.parse import Inventory
     from timeout_lint.suppressions import Suppression
 
@@ -34,10 +35,21 @@ class Model:
     paths: tuple[RequestPath, ...]
     inventory: Inventory
     problems: tuple[Problem, ...]
+    #: the linker that built the paths: its lookups and per-system decisions (which controller serves an Ingress)
+    linker: Linker | None = None
 
     @property
     def config(self) -> ProjectConfig:
         return self.inventory.config
+
+    def linked(self) -> Linker:
+        """The linker that built the paths, so that a rule gets the linker's own answers; a fresh one over the
+        inventory when the model was made without it (its answers are the same, only rebuilt)."""
+        if self.linker is None:
+            from timeout_lint.link.core import Linker
+
+            object.__setattr__(self, "linker", Linker(self.inventory))
+        return self.linker
 
 
 class Hit(NamedTuple):
