@@ -297,6 +297,68 @@ def test_a_value_above_what_the_system_takes_is_not_written(tmp_path, monkeypatc
     assert "k8s/alb.yaml" not in changed
 
 
+# the value: what the setting was meant to be (TL402's comment, TL401's unit), when that is enough
+DECK_READ_TIMEOUT = "    read_timeout: 30000       # expect: TL101\n"
+
+
+@pytest.mark.parametrize(
+    ("written", "fixed", "left"),
+    [
+        # the comment says what was meant, and it is enough: that is written, and TL402 goes too
+        ("60000  # 5 minutes", "300000  # 5 minutes", []),
+        # not enough (the worst case is 2m): --fix's own value; the comment is never rewritten, so TL402 says it is stale
+        ("60000  # 90 seconds", "150000  # 90 seconds", ["TL402"]),
+        ("60000  # one minute", "150000  # one minute", ["TL402"]),
+        # more than Kong takes (2^31-2 ms): --fix's own value
+        ("60000  # 30 days", "150000  # 30 days", ["TL402"]),
+        # seconds written where Kong reads milliseconds (TL401): the seconds meant, when enough
+        ("300", "300000", []),
+        ("90", "150000", []),
+        # a comment that states the value as it is beats the unit TL401 suspects: 120 ms was meant, and is not enough
+        ("120  # 120 ms", "150000  # 120 ms", ["TL402"]),
+    ],
+)
+def test_fix_writes_what_the_value_was_meant_to_be_when_that_is_enough(written, fixed, left, tmp_path, monkeypatch, capsys):
+    shutil.copytree(FIXTURES / "kong-deck-export", tmp_path / "t")
+    path = tmp_path / "t" / "kong" / "kong.yaml"
+    path.write_text(path.read_text().replace(DECK_READ_TIMEOUT, f"    read_timeout: {written}\n"))
+    status, out, _ = run(["--fix", "--format", "json", "."], tmp_path / "t", monkeypatch, capsys)
+    assert f"    read_timeout: {fixed}\n" in path.read_text()
+    assert sorted(f["rule"] for f in json.loads(out)["findings"]) == left
+    assert status == 0
+
+
+def test_an_haproxy_value_with_two_units_is_fixed_to_what_its_parts_add_up_to(tmp_path, monkeypatch, capsys):
+    shutil.copytree(FIXTURES / "haproxy-bare-milliseconds", tmp_path / "t")
+    compose = tmp_path / "t" / "docker-compose.yml"
+    compose.write_text(compose.read_text().replace("worst-case-response: 8s", "worst-case-response: 75s"))
+    config = tmp_path / "t" / "haproxy" / "haproxy.cfg"
+    config.write_text(config.read_text().replace("    timeout server 30  # expect: TL101, TL401\n", "    timeout server 1m30s\n"))
+    status, out, _ = run(["--fix", "."], tmp_path / "t", monkeypatch, capsys)
+    assert "    timeout server 90s\n" in config.read_text()  # HAProxy read 1m30s as 1m; 90 s was meant, and is enough
+    assert "TL401" not in out and "TL101" not in out
+    assert status == 0
+
+
+def test_a_keep_alive_view_of_a_setting_never_carries_its_site():
+    """An ALB's or a Classic ELB's idle timeout is also its keep-alive towards the targets: the linker adds a
+    KEEPALIVE copy of the same setting. Only the idle timeout carries the Site, so that --fix writes the setting
+    through what bounds a response and never through the copy (which no TL101/TL102 fix may target)."""
+    from timeout_lint.model import Kind
+
+    copies = []
+    for root in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        for path in lint(LintOptions(paths=(".",), cwd=str(root))).paths:
+            for hop in path.hops:
+                limits = {(t.setting, t.location) for t in hop.response_limits()}
+                copies += [t for t in hop.timeouts if t.kind is Kind.KEEPALIVE and (t.setting, t.location) in limits]
+    assert {t.setting for t in copies} >= {
+        "idle_timeout.timeout_seconds",
+        "service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout",
+    }
+    assert [t for t in copies if t.site is not None] == []
+
+
 def test_a_suppressed_finding_is_not_fixed(tmp_path, monkeypatch, capsys):
     shutil.copytree(FIXTURES / "nginx-slow-handler", tmp_path / "t")
     conf = tmp_path / "t" / "nginx" / "nginx.conf"

@@ -334,7 +334,7 @@ class Edit(NamedTuple):
     """One change ``--fix`` would make for a finding: write ``seconds`` at ``site`` for ``hop``."""
 
     site: Site
-    seconds: float  # the value to write: what the hop must carry plus head room (options.Margin.fix_value)
+    seconds: float  # the value to write: what the hop must carry plus head room (options.Margin.fix_value), or what was meant
     needed: float  # the least value that passes: what the hop must carry plus the configured margin
     hop: Hop  # the hop it is for: a place other hops share is changed only when each of them needs it
 

@@ -42,17 +42,15 @@ def _power_of_ten(seconds: float) -> bool:
     return seconds >= 100_000 and digits[0] == "1" and set(digits[1:]) == {"0"}
 
 
-def suspicion(hop: Hop, timeout: Timeout, options: Options) -> str | None:
-    """Why a timeout's value looks like it is in the wrong unit, with what was probably meant; None if it does not."""
+def _reading(hop: Hop, timeout: Timeout, options: Options) -> tuple[str, float | None] | None:
+    """How the value reads against how it was probably meant: (what it is, the seconds probably meant); None if nothing is suspect."""
     from timeout_lint.rules import unit_words as words
 
     written = f"{timeout.setting} {words.quoted(hop, timeout, timeout.raw)}"
     if timeout.ignored:
         kept = timeout.raw[: len(timeout.raw) - len(timeout.ignored)]
         message = f'{written} is {kept} in {hop.system} (it reads one number with one unit and ignores the rest, "{timeout.ignored}", with a warning)'
-        meant = _meant_by_parts(timeout.raw)
-        fix = words.written_for(hop, timeout, meant) if meant else None
-        return message + (f"; for {words.spoken(meant)} write {fix}" if fix else "")
+        return message, _meant_by_parts(timeout.raw)
     seconds = timeout.seconds
     if math.isinf(seconds) or seconds <= 0:
         return None  # no limit (0 in most systems): nothing to misread
@@ -72,9 +70,28 @@ def suspicion(hop: Hop, timeout: Timeout, options: Options) -> str | None:
         meant = seconds / 1000  # the number was meant as milliseconds
     else:
         return None
-    fix = words.written_for(hop, timeout, meant)
-    message = f"{written} is {words.reads(seconds, unit)} in {hop.system}{words.unit_phrase(hop, unit)}"
+    return f"{written} is {words.reads(seconds, unit)} in {hop.system}{words.unit_phrase(hop, unit)}", meant
+
+
+def suspicion(hop: Hop, timeout: Timeout, options: Options) -> str | None:
+    """Why a timeout's value looks like it is in the wrong unit, with what was probably meant; None if it does not."""
+    from timeout_lint.rules import unit_words as words
+
+    reading = _reading(hop, timeout, options)
+    if reading is None:
+        return None
+    message, meant = reading
+    fix = words.written_for(hop, timeout, meant) if meant else None
     return message + (f"; for {words.spoken(meant)} write {fix}" if fix else "")
+
+
+def meant_seconds(hop: Hop, timeout: Timeout, options: Options | None = None) -> float | None:
+    """The seconds an explicit value was probably meant to be when it looks like the wrong unit (with this rule's
+    default thresholds unless given); None when it does not look wrong, or the meaning cannot be told."""
+    if not timeout.explicit:
+        return None
+    reading = _reading(hop, timeout, options if options is not None else Options())
+    return reading[1] if reading is not None else None
 
 
 def check(path: RequestPath, ctx: Context) -> Iterator[Hit]:
