@@ -81,3 +81,30 @@ def test_haproxy_go_and_gunicorn_files_parse_without_a_traceback():
     assert configs["benoitc__gunicorn/examples/example_config.py"] == {"workers": 1, "worker_class": "sync", "timeout": 30, "keepalive": 2}
     # `workers = int(os.environ.get(...))` reads the environment: kept as not evaluated
     assert configs["benoitc__gunicorn/examples/http2_gevent/gunicorn_conf.py"]["workers"] is None
+
+
+def test_every_place_fix_could_write_in_the_corpus_takes_the_edit():
+    """Each Site a parser recorded over the real files (its own place too, and what goes with it),
+    written at once per file as --fix would: every format module applies and checks it, none refuses."""
+    from collections import defaultdict
+
+    from timeout_lint.fix import change_for, fix_file
+
+    report = lint(LintOptions(paths=(".",), cwd=str(CORPUS)))
+    sites = {}
+    for path in report.paths:
+        for hop in path.hops:
+            for timeout in hop.response_limits():
+                site = timeout.site
+                while site is not None:
+                    sites[site.key] = site
+                    site = site.own
+    by_file = defaultdict(list)
+    for site in sites.values():
+        for part in (site, *site.also):
+            if part.location.file not in report.unparsed:
+                by_file[part.location.file].append(change_for(part, 999.0))
+    assert {change.site.format for changes in by_file.values() for change in changes} == {"yaml", "nginx", "haproxy"}
+    for file, changes in sorted(by_file.items()):
+        fixed = fix_file(str(CORPUS / file), file, changes)
+        assert fixed.after != fixed.before, file

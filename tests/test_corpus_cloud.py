@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import SHARED
 from timeout_lint.lint import LintOptions, lint
+from timeout_lint.model import Kind
 
 CORPUS = SHARED / "corpus"
 REPOSITORIES = (
@@ -107,7 +108,7 @@ def test_the_nlb_in_front_of_ingress_nginx_ignores_the_classic_elb_annotation():
 def test_a_backend_config_with_only_a_health_check_leaves_the_30_second_default_at_it():
     name = "GoogleCloudPlatform__gke-networking-recipes/ingress/single-cluster/ingress-custom-http-health-check/custom-http-hc-ingress.yaml"
     ((_, hop),) = hops(lint_files(name), "GKE Ingress")
-    (timeout,) = hop.timeouts
+    timeout = hop.timeout(Kind.TOTAL)
     assert (timeout.seconds, timeout.explicit, timeout.location.line) == (30.0, False, 34)  # the BackendConfig hc-test
     assert timeout.advice(60) == "set spec.timeoutSec on BackendConfig default/hc-test to more than 60 (seconds)"
 

@@ -51,5 +51,5 @@ def test_command_line_layer_over_project_file_layer():
     assert enabled(Selection(base=file_layer)) == {"TL101"}
     assert enabled(Selection(extend_select=("TL102",), base=file_layer)) == {"TL101", "TL102"}
     assert enabled(Selection(ignore=("TL1",), base=file_layer)) == set()
-    assert enabled(Selection(select=("TL3",), base=file_layer)) == {"TL301"}  # --select starts afresh
+    assert enabled(Selection(select=("TL30",), base=file_layer)) == {"TL301", "TL302", "TL303", "TL304", "TL305", "TL306"}  # afresh
     assert enabled(Selection(select=("TL102",), base=Selection(ignore=("TL102",)))) == {"TL102"}

@@ -110,3 +110,20 @@ def test_hook_is_skipped_when_no_file_it_reads_is_in_the_repository(hook_repo, e
     result = try_repo(hook_repo, root, environment)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "(no files to check)Skipped" in result.stdout
+
+
+def test_hook_with_fix_writes_the_fix_and_stops_the_commit_for_review(hook_repo, environment, tmp_path):
+    root = consumer(tmp_path / "shop", "kong-csv-export")
+    revision = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, capture_output=True, text=True, check=True).stdout.strip()
+    (root / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hook_repo}\n    rev: {revision}\n    hooks:\n      - id: timeout-lint\n        args: [--fix]\n"
+    )
+    git(root, "add", "-A")
+    command = [sys.executable, "-m", "pre_commit", "run", "--all-files"]
+    first = subprocess.run(command, cwd=root, capture_output=True, text=True, env=environment, timeout=600)
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert "files were modified by this hook" in first.stdout
+    assert 'konghq.com/read-timeout: "150000"' in (root / "k8s" / "export-api.yaml").read_text()
+    git(root, "add", "-A")
+    second = subprocess.run(command, cwd=root, capture_output=True, text=True, env=environment, timeout=600)
+    assert second.returncode == 0, second.stdout + second.stderr

@@ -44,7 +44,7 @@ def snapshot(root) -> dict[str, tuple[int, int]]:
     return out
 
 
-def test_never_writes_anything(tmp_path, monkeypatch):
+def test_never_writes_anything_without_fix(tmp_path, monkeypatch):
     tree = tmp_path / "tree"
     shutil.copytree(FIXTURES, tree, symlinks=True)
     home = tmp_path / "home"
@@ -53,7 +53,8 @@ def test_never_writes_anything(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.chdir(tree)
     before = snapshot(tmp_path)
-    for args in (["."], ["--format", "json", "."], ["--select", "TL1", "kong-csv-export"]):
+    # --diff shows what --fix would write, and writes nothing either
+    for args in (["."], ["--format", "json", "."], ["--select", "TL1", "kong-csv-export"], ["--diff", "."]):
         main(args)
     assert snapshot(tmp_path) == before
 

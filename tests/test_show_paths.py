@@ -31,10 +31,11 @@ Request paths (✗ gives up before the app has answered):
 
 p1: Ingress shop/reports  fixtures/kong-csv-export/k8s/ingress.yaml:2:1
 └─ ✗ Kong: Kong service for Service shop/export-api  fixtures/kong-csv-export/k8s/export-api.yaml:23:1
-   │    connect  connect_timeout  60000 ms (60s)  default  fixtures/kong-csv-export/k8s/export-api.yaml:23:1
-   │    send     write_timeout    60000 ms (60s)  default  fixtures/kong-csv-export/k8s/export-api.yaml:23:1
-   │  ✗ idle     read_timeout     60000 ms (60s)  default  fixtures/kong-csv-export/k8s/export-api.yaml:23:1  shorter than the worst case 2m: TL102
-   │    retries  retries          5               default  fixtures/kong-csv-export/k8s/export-api.yaml:23:1
+   │    connect    connect_timeout                  60000 ms (60s)  default  fixtures/kong-csv-export/k8s/export-api.yaml:23:1
+   │    send       write_timeout                    60000 ms (60s)  default  fixtures/kong-csv-export/k8s/export-api.yaml:23:1
+   │  ✗ idle       read_timeout                     60000 ms (60s)  default  fixtures/kong-csv-export/k8s/export-api.yaml:23:1  shorter than the worst case 2m: TL102
+   │    keepalive  upstream_keepalive_idle_timeout  60 s            default  fixtures/kong-csv-export/k8s/export-api.yaml:23:1
+   │    retries    retries                          5               default  fixtures/kong-csv-export/k8s/export-api.yaml:23:1
    └─ Service shop/export-api: worst case 2m  fixtures/kong-csv-export/k8s/export-api.yaml:29:5
 """
 
@@ -75,7 +76,7 @@ def test_bare_show_paths_never_takes_the_next_argument_as_its_value():
 def test_fixed_variant_tree_marks_nothing():
     tree = format_paths(report_of("fixtures/kong-csv-export-fixed-annotations"))
     assert "✗ " not in tree.split("\n", 1)[1]
-    assert "idle     konghq.com/read-timeout     300000 ms (5m)  explicit" in tree
+    assert "idle       konghq.com/read-timeout          300000 ms (5m)  explicit" in tree
 
 
 KONG_MERMAID = """\

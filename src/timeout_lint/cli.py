@@ -111,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     caching.add_argument("--no-cache", dest="cache", action="store_false", help="no cache, whatever the project file says")
     parser.add_argument("--cache-dir", metavar="DIR", help="keep the cache in DIR (implies --cache)")
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help="raise the timeouts of TL101/TL102 findings in place (atomically), then report what remains",
+    )
+    parser.add_argument("--diff", action="store_true", help="print the unified diff --fix would apply, and write nothing")
     parser.add_argument("--version", action="version", version=f"timeout-lint {__version__}")
     cluster = parser.add_argument_group("live cluster", "read objects through the Kubernetes API (pip install 'timeout-lint[cluster]')")
     cluster.add_argument("--cluster", action="store_true", help="also lint the objects of the cluster of the kubeconfig's context")
@@ -218,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         cache_dir=args.cache_dir,
     )
     if options.cluster is None:
-        report = lint(options)
+        report = _lint(args, options)
     else:
         import logging
 
@@ -227,10 +233,12 @@ def main(argv: list[str] | None = None) -> int:
         # urllib3 logs each retry of a refused connection; the one error message below says it better
         logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
         try:
-            report = lint(options)
+            report = _lint(args, options)
         except ClusterError as exc:  # no kubeconfig, unreachable, credentials refused: nothing to lint against
             print(f"timeout-lint: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
+    if args.diff:
+        return _exit_status(report)  # the diff is the output: findings are what --fix would leave
     output = render(
         report,
         output_format(args.format, os.environ),
@@ -240,6 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     sys.stdout.write(output.stdout)
     sys.stderr.write(output.stderr)
+    return _exit_status(report)
+
+
+def _exit_status(report) -> int:
     for missing in report.unreadable:
         print(f"timeout-lint: error: {missing}: no such file or directory", file=sys.stderr)
     if report.unreadable:
@@ -247,6 +259,15 @@ def main(argv: list[str] | None = None) -> int:
     if report.failed:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _lint(args: argparse.Namespace, options: LintOptions):
+    """The report to print: the lint itself, or with --fix the lint after fixing (--diff: before, with the diff printed)."""
+    if not (args.fix or args.diff):
+        return lint(options)
+    from timeout_lint.fix.run import fix_and_lint
+
+    return fix_and_lint(options, write_files=not args.diff, stdout=sys.stdout, stderr=sys.stderr)
 
 
 def _find_rule(code_or_name: str):

@@ -109,6 +109,27 @@ _TABLE: list[PlatformDefault] = [
     *_nginx("uwsgi", "https://nginx.org/en/docs/http/ngx_http_uwsgi_module.html"),
     *_nginx("scgi", "https://nginx.org/en/docs/http/ngx_http_scgi_module.html"),
     *_nginx("grpc", "https://nginx.org/en/docs/http/ngx_http_grpc_module.html"),
+    # the idle timeout of an upstream block's connection cache, when `keepalive N` turns the cache on
+    PlatformDefault(
+        "nginx",
+        "upstream keepalive_timeout",
+        60.0,
+        "60s",
+        None,
+        Kind.KEEPALIVE,
+        "https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive_timeout (default 60s, nginx 1.15.3+)",
+        "2026-11",
+    ),  # fmt: skip
+    PlatformDefault(
+        "kong",
+        "upstream_keepalive_idle_timeout",
+        60.0,
+        "60",
+        "s",
+        Kind.KEEPALIVE,
+        "Kong/kong kong.conf.default upstream_keepalive_idle_timeout = 60 (seconds; env KONG_UPSTREAM_KEEPALIVE_IDLE_TIMEOUT)",
+        "2026-11",
+    ),  # fmt: skip
     PlatformDefault("kong", "connect_timeout", 60.0, "60000", "ms", Kind.CONNECT, _KONG_SERVICE_DOC, "2026-06"),
     PlatformDefault("kong", "write_timeout", 60.0, "60000", "ms", Kind.SEND, _KONG_SERVICE_DOC, "2026-06"),
     PlatformDefault("kong", "read_timeout", 60.0, "60000", "ms", Kind.IDLE, _KONG_SERVICE_DOC, "2026-06"),
@@ -129,6 +150,18 @@ _TABLE: list[PlatformDefault] = [
     PlatformDefault("aws-elb", "idle timeout", 60.0, "60", "s", Kind.IDLE, _ELB_DOC, "2026-11", Side.BOTH),
     PlatformDefault("aws-nlb", "tcp.idle_timeout.seconds", 350.0, "350", "s", Kind.IDLE, _NLB_DOC, "2026-11", Side.BOTH),
     PlatformDefault("gke", "timeoutSec", 30.0, "30", "s", Kind.TOTAL, _GKE_DOC, "2026-11"),
+    # fixed, not configurable: the backends' keep-alive must exceed it
+    PlatformDefault(
+        "gke",
+        "backend keepalive timeout",
+        600.0,
+        "600",
+        "s",
+        Kind.KEEPALIVE,
+        "https://cloud.google.com/load-balancing/docs/https/request-distribution (GFE backend keepalive timeout 600 s, fixed; "
+        "'configure your backend software so that its HTTP keepalive timeout is greater than 600 seconds')",
+        "2026-11",
+    ),  # fmt: skip
     PlatformDefault("azure-application-gateway", "request-timeout", 30.0, "30", "s", Kind.TOTAL, _AGIC_DOC, "2026-11"),
     # edges declared in .timeout-lint.yaml
     PlatformDefault("cloudflare", "proxy_read_timeout", 125.0, "125s", None, Kind.FIRST_BYTE, _CLOUDFLARE_DOC, "2026-11"),

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from timeout_lint.model import Finding, Location, Related, RequestPath, Severity
+from timeout_lint.model import Edit, Finding, Fix, Location, Related, RequestPath, Severity
 from timeout_lint.rules import ALL_RULES
 from timeout_lint.rules.base import Context, Hit, Model, Rule, Scope
 
@@ -113,20 +113,24 @@ def _build(
     contexts: Callable[[Rule], Context],
     severities: Mapping[str, Severity],
 ) -> list[tuple[Rule, Finding]]:
-    grouped: dict[tuple, tuple[Rule, Hit, list[RequestPath], list[Related]]] = {}
+    grouped: dict[tuple, tuple[Rule, Hit, list[RequestPath], list[Related], list[Edit]]] = {}
     for rule in rules:
         for hit in _hits(rule, model, contexts(rule)):
             key = (rule.code, hit.location, hit.message)
             if key not in grouped:
-                grouped[key] = (rule, hit, [], [])
-            _, _, paths, related = grouped[key]
+                grouped[key] = (rule, hit, [], [], [])
+            _, _, paths, related, edits = grouped[key]
             if hit.path is not None and hit.path not in paths:
                 paths.append(hit.path)
             for item in hit.related:
                 if item not in related:
                     related.append(item)
+            # one setting on several paths: the fix carries the edit for every hop it was found on
+            for edit in hit.fix.edits if hit.fix is not None else ():
+                if edit not in edits:
+                    edits.append(edit)
     out = []
-    for (_code, location, message), (rule, _hit, paths, related) in grouped.items():
+    for (_code, location, message), (rule, _hit, paths, related, edits) in grouped.items():
         paths.sort(key=lambda p: p.key)
         finding = Finding(
             code=rule.code,
@@ -136,6 +140,7 @@ def _build(
             location=location,
             related=tuple(sorted(related, key=lambda r: (r.location.sort_key, r.message))),
             paths=tuple(paths),
+            fix=Fix(tuple(edits)) if edits else None,
         )
         out.append((rule, finding))
     return out

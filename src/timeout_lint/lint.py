@@ -11,7 +11,7 @@ from timeout_lint import config as project_config
 from timeout_lint.discover import InMemoryInput, discover, given_roots
 from timeout_lint.engine import Selection, run
 from timeout_lint.lazy import load
-from timeout_lint.link import link
+from timeout_lint.link import link_all
 from timeout_lint.model import Finding, RequestPath, Severity
 from timeout_lint.parse import ParseOptions, parse_all
 from timeout_lint.paths import enumerate_paths
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 #: rules that report problems of the project file itself; never switched off for it
 CONFIG_RULES = ("unparsable-input", "invalid-configuration")
+#: problems that mean a file was not read whole (Report.unparsed)
+UNPARSED_RULES = ("unparsable-input", "skipped-input")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class Report:
     suppressed: int = 0  # findings silenced by inline suppressions (in ``findings`` only with show_suppressed)
     fail_on: Severity = Severity.ERROR  # the least severe finding that fails the run
     objects_read: int = 0  # objects read from a cluster
+    #: files with input problems (unparsable or skipped input), whatever rules ran: --fix never writes them
+    unparsed: frozenset[str] = frozenset()
 
     @property
     def failed(self) -> bool:
@@ -160,13 +164,14 @@ def _lint(options: LintOptions) -> Report:
         discovery.in_memory.append(_read_stdin(options))
     parse_options = ParseOptions(options.cwd, options.allow_outside_root, options.max_bytes, options.jobs, _cache_dir(options, config))
     inventory = parse_all(discovery, config, parse_options)
-    graph = link(inventory)
+    linker = link_all(inventory)
     front = load("timeout_lint.link.edge:edge_hops")(config) if config.edge else ()
-    enumeration = enumerate_paths(graph, front=front)
+    enumeration = enumerate_paths(linker.graph, front=front)
     model = Model(
         paths=tuple(enumeration.paths),
         inventory=inventory,
         problems=tuple(inventory.problems + enumeration.problems) + tuple(cluster_problems),
+        linker=linker,
     )
     file_selection = Selection(select=config.select or (), ignore=config.ignore, extend_select=config.extend_select)
     selection = options.selection if options.selection.base is not None else replace(options.selection, base=file_selection)
@@ -195,4 +200,5 @@ def _lint(options: LintOptions) -> Report:
         suppressed=suppressed,
         fail_on=options.fail_on or config.fail_on or Severity.ERROR,
         objects_read=inventory.objects_read,
+        unparsed=frozenset(p.location.file for p in (*model.problems, *config.problems) if p.rule in UNPARSED_RULES),
     )

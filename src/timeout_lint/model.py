@@ -96,6 +96,56 @@ class Role(enum.Enum):
     APP_SERVER = "app-server"
 
 
+class Site(NamedTuple):
+    """Where and how ``--fix`` writes one timeout: parse-time data, carried on the Timeout.
+
+    The parser (or linker) that reads a setting knows its file format, how its values are written and,
+    for a default, which object would take it; ``fix/`` applies what this describes. Actions:
+
+    - ``set``: rewrite the value written at ``location`` (a YAML key or value, an nginx directive, an
+      HAProxy statement). ``fragment`` is the text there that holds the timeout and ends with
+      ``written``, the value as written: ``30000``, ``--timeout 30``, ``idle_timeout.timeout_seconds=60``.
+    - ``put``: write the setting into the object at ``location`` under ``path`` (keys from that object
+      down to the setting, created when missing; for nginx and HAProxy the directive's name). ``entry``
+      is how the value is written there (``{value}`` stands for it); with ``separator`` it is one item of a
+      list kept in one string (an ALB attribute), appended when the string exists.
+    - ``insert``: add ``entry`` right after the word ``fragment`` at ``location`` (an option after a
+      program's name in a command: a string, or the items of a list).
+    - ``document``: add a YAML document made of ``document`` (paths with their text) after the object at
+      ``location`` (a GKE BackendConfig next to its Service).
+
+    ``also`` are edits that go with this one (the annotation that attaches that BackendConfig).
+    """
+
+    format: str  # which fix module edits the file: "yaml", "nginx", "haproxy"
+    syntax: str  # how a number of seconds is written (fix/values.py): "ms", "s", "go", "gateway", "nginx", "haproxy", "traefik"
+    location: Location
+    action: str = "set"
+    fragment: str = ""
+    written: str = ""
+    path: tuple[str, ...] = ()
+    entry: str = "{value}"
+    separator: str = ""
+    quoted: bool = False  # put/insert: the new value is a YAML string (annotations); set keeps the style as written
+    maximum: float = math.inf  # the largest value the system accepts, in seconds
+    #: the key of another setting this one may not exceed (timeouts.backendRequest <= timeouts.request):
+    #: when --fix raises that one too, its new value is the limit instead of ``maximum``
+    ceiling: tuple = ()
+    document: tuple[tuple[tuple[str, ...], str], ...] = ()
+    also: tuple[Site, ...] = ()
+    #: a value inherited from a place other hops share (an http block, a defaults section, a ConfigMap):
+    #: where this hop's own setting would go instead, so that --fix changes nothing the hop does not need
+    own: Site | None = None
+    #: the place also configures what the linted files may not show (a controller's ConfigMap serves every
+    #: Ingress of the cluster): --fix writes ``own`` instead whenever there is one
+    prefer_own: bool = False
+
+    @property
+    def key(self) -> tuple:
+        """What identifies the place written, whatever the value: two edits with one key are one edit."""
+        return (self.format, self.action, self.location.file, self.location.line, self.location.column, self.path, self.fragment)
+
+
 class Timeout(NamedTuple):
     """One effective timeout of a hop: what it measures, its value, and where it comes from."""
 
@@ -110,6 +160,9 @@ class Timeout(NamedTuple):
     hint: str = ""  # for a default: how to set it explicitly; "{value}" stands for the value needed
     source: str = ""  # for a default: where it is documented
     comment: str | None = None  # a comment at the end of the setting's line ("# 10 minutes")
+    #: the end of ``raw`` the system ignores (HAProxy reads ``1m30s`` as ``1m`` and ignores ``30s``); "" if none
+    ignored: str = ""
+    site: Site | None = None  # where --fix writes this timeout; None: no automatic fix
 
     @property
     def written(self) -> str:
@@ -151,6 +204,22 @@ class DroppedValue(NamedTuple):
     raw: str
     reason: str
     location: Location
+
+
+class IgnoredValue(NamedTuple):
+    """A dropped value with what applies in its place, as the linker decides it (reported by TL306)."""
+
+    value: DroppedValue
+    #: what happens instead, a clause: "Kong's read_timeout default 60s applies instead"
+    instead: str
+    instead_location: Location | None = None  # where the value that applies is set; None for a built-in default
+
+    @classmethod
+    def replaced_by(cls, value: DroppedValue, timeout: Timeout, system: str) -> IgnoredValue:
+        """``value`` with the timeout that applies in its place: set somewhere else, or ``system``'s default."""
+        if timeout.explicit:
+            return cls(value, f"{timeout.shown} applies instead", timeout.location)
+        return cls(value, f"{system}'s {timeout.shown} applies instead")
 
 
 class Hop(NamedTuple):
@@ -217,6 +286,8 @@ class App(NamedTuple):
     resolved: bool = True
     #: every declaration found for this app; more than one distinct value is itself reported
     declarations: tuple[WorstCase, ...] = ()
+    #: an unresolved target that names something no linted file defines ("Service shop/gone"); "" otherwise
+    undefined: str = ""
 
     @property
     def label(self) -> str:
@@ -259,6 +330,21 @@ class Related(NamedTuple):
     message: str
 
 
+class Edit(NamedTuple):
+    """One change ``--fix`` would make for a finding: write ``seconds`` at ``site`` for ``hop``."""
+
+    site: Site
+    seconds: float  # the value to write: what the hop must carry plus head room (options.Margin.fix_value), or what was meant
+    needed: float  # the least value that passes: what the hop must carry plus the configured margin
+    hop: Hop  # the hop it is for: a place other hops share is changed only when each of them needs it
+
+
+class Fix(NamedTuple):
+    """How ``--fix`` resolves a finding: its edits, applied together (fix/ decides whether and how)."""
+
+    edits: tuple[Edit, ...]
+
+
 class Finding(NamedTuple):
     """A reported problem. Built once by the engine; formatters only read it."""
 
@@ -271,6 +357,7 @@ class Finding(NamedTuple):
     paths: tuple[RequestPath, ...] = ()
     suppressed: bool = False
     suppression_reason: str | None = None
+    fix: Fix | None = None  # what --fix would do; None: nothing automatic
 
     @property
     def sort_key(self) -> tuple:

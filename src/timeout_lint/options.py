@@ -25,6 +25,12 @@ class OptionError(ValueError):
         self.message = message
 
 
+#: --fix without a configured margin: a quarter more than required, rounded up to a step that depends on
+#: the size (seconds up to a limit -> step): 5 s steps up to a minute, 30 s up to ten minutes, whole
+#: minutes up to an hour, then 5 minutes
+FIX_HEADROOM = 1.25
+FIX_STEPS = ((60.0, 5.0), (600.0, 30.0), (3600.0, 60.0), (float("inf"), 300.0))
+
 _PERCENT = r"(\d+(?:\.\d+)?)\s*%"  # compiled (and cached by re) on first use only
 _DURATION = r"(?:\d+(?:\.\d+)?(?:ms|h|m|s))+"
 
@@ -62,11 +68,48 @@ class Margin(NamedTuple):
         """What a timeout must reach: the required value plus this margin."""
         return required * (1 + self.percent / 100) + self.seconds
 
+    def fix_value(self, required: float) -> float:
+        """The value ``--fix`` writes for a timeout that must carry ``required`` seconds.
+
+        With a margin configured, the project has said how much head room it wants: the required value
+        plus the margin, rounded up to a whole second. Without one, a timeout equal to the worst case
+        would cut off the slowest legitimate response at its last byte, so --fix adds a quarter
+        (FIX_HEADROOM) and rounds up to a figure a reviewer reads at a glance (FIX_STEPS): 2m becomes
+        2m30s, 10s becomes 15s, 90s becomes 2m, 5m becomes 6m30s.
+        """
+        import math
+
+        if self:
+            return float(math.ceil(self.applied_to(required) - 1e-9))
+        wanted = required * FIX_HEADROOM
+        step = next((size for limit, size in FIX_STEPS if wanted <= limit), FIX_STEPS[-1][1])
+        return float(math.ceil(wanted / step - 1e-9) * step)
+
     def describe(self, required: float) -> str:
         """`` plus the margin 10% (11s)``, or nothing without a margin."""
         if not self:
             return ""
         return f" plus the margin {self.raw} ({format_seconds(self.applied_to(required))})"
+
+
+class Percent(NamedTuple):
+    """A share of a value, written ``10%`` (or a bare number of percent, ``10``)."""
+
+    value: float = 0.0
+    raw: str = "0%"
+
+    @classmethod
+    def parse(cls, value: object) -> Percent:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ValueError(f'must be a percentage ("10%"), not {_shape(value)}')
+        text = str(value).strip()
+        match = re.fullmatch(_PERCENT, text) or re.fullmatch(r"(\d+(?:\.\d+)?)", text)
+        if match is None:
+            raise ValueError(f'"{text}" is not a percentage ("10%")')
+        return cls(float(match.group(1)), text if text.endswith("%") else f"{text}%")
+
+    def of(self, amount: float) -> float:
+        return amount * self.value / 100
 
 
 def _shape(value: object) -> str:
@@ -148,3 +191,21 @@ def defaults(options_class: type | None) -> dict[str, object]:
     for name, value in options_class._field_defaults.items():
         out[option_key(name)] = getattr(value, "raw", value)
     return out
+
+
+class Seconds(NamedTuple):
+    """A duration option (``30s``, ``2m``), kept with the text it was written as."""
+
+    seconds: float
+    raw: str
+
+    @classmethod
+    def parse(cls, value: object) -> Seconds:
+        if isinstance(value, bool) or not isinstance(value, str):
+            raise ValueError(f'must be a duration such as "30s" or "2m", not {_shape(value)}')
+        from timeout_lint.durations import parse_declared
+
+        try:
+            return cls(parse_declared(value), value.strip())
+        except DurationError as exc:
+            raise ValueError(str(exc)) from None

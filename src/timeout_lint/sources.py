@@ -53,6 +53,12 @@ class SourceFile:
                 return text[index + 1 :].strip()
         return None
 
+    def comment_after(self, line: int, column: int, marker: str = "//") -> str | None:
+        """The ``//`` comment that ends a line after code ending at ``column`` (1-based, characters), with
+        only blanks and ``,;)`` between them, as in ``WriteTimeout: 10 * time.Minute, // ten minutes``."""
+        rest = self.line_text(line)[column - 1 :].lstrip(" \t,;)")
+        return rest[len(marker) :].strip() if rest.startswith(marker) else None
+
     @cached_property
     def lines(self) -> list[str]:
         """Split only when a parser asks (nginx columns, suppression comments)."""

@@ -87,7 +87,9 @@ def test_alb_idle_timeout_from_load_balancer_attributes(tree):
         }
     )
     hop = only_hop(report)
-    (idle,) = hop.timeouts
+    idle, pool = hop.timeouts
+    # the same setting is the ALB's keep-alive towards the targets (for TL202)
+    assert (pool.kind, pool.side, pool.seconds, pool.location) == (Kind.KEEPALIVE, Side.UPSTREAM, 90.0, idle.location)
     assert (hop.system, idle.kind, idle.side, idle.seconds, idle.raw, idle.unit, idle.explicit) == (
         "AWS ALB",
         Kind.IDLE,
@@ -101,9 +103,33 @@ def test_alb_idle_timeout_from_load_balancer_attributes(tree):
     assert [(f.code, f.location.file, f.location.line) for f in report.findings] == [("TL101", "alb.yaml", 7)]
 
 
+def test_each_idle_timeout_annotation_carries_its_end_of_line_comment(tree):
+    alb_report = tree(
+        {
+            "app.yaml": APP,
+            "alb.yaml": alb("    alb.ingress.kubernetes.io/load-balancer-attributes: idle_timeout.timeout_seconds=90  # 90 s for uploads"),
+        }
+    )
+    assert only_hop(alb_report).timeouts[0].comment == "90 s for uploads"
+    elb_report = tree({"lb.yaml": lb_service('    service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout: "90" # elb')})
+    elb = next(p for p in elb_report.paths if p.hops[0].system == "AWS Classic ELB")
+    assert elb.hops[0].timeouts[0].comment == "elb"
+    nlb_report = tree(
+        {
+            "lb.yaml": lb_service(
+                "    service.beta.kubernetes.io/aws-load-balancer-type: external\n"
+                "    service.beta.kubernetes.io/aws-load-balancer-listener-attributes.TCP-443: tcp.idle_timeout.seconds=600 # ten minutes"
+            ),
+        }
+    )
+    by_entry = {p.entry: p.hops[0].timeouts[0] for p in nlb_report.paths}
+    assert by_entry["load balancer of Service shop/api-public port 443"].comment == "ten minutes"
+    assert by_entry["load balancer of Service shop/api-public port 80"].comment is None  # the default
+
+
 def test_alb_default_is_60_seconds_at_the_ingress(tree):
     report = tree({"app.yaml": APP, "alb.yaml": alb()})
-    (idle,) = only_hop(report).timeouts
+    idle = only_hop(report).timeout(Kind.IDLE)
     assert (idle.seconds, idle.explicit, idle.location.line) == (60.0, False, 2)
     assert idle.advice(120) == (
         "set idle_timeout.timeout_seconds in the annotation alb.ingress.kubernetes.io/load-balancer-attributes "
@@ -122,7 +148,7 @@ def test_alb_default_is_60_seconds_at_the_ingress(tree):
     ],
 )
 def test_alb_values_aws_does_not_take_leave_the_default(tree, annotation):
-    (idle,) = only_hop(tree({"app.yaml": APP, "alb.yaml": alb(annotation)})).timeouts
+    idle = only_hop(tree({"app.yaml": APP, "alb.yaml": alb(annotation)})).timeout(Kind.IDLE)
     assert (idle.seconds, idle.explicit) == (60.0, False)
 
 
@@ -257,3 +283,17 @@ def test_nlb_tls_listener_is_fixed_at_350_seconds(tree):
     assert (tls.timeouts[0].seconds, tls.timeouts[0].explicit) == (350.0, False)
     assert "fixed at 350 s" in tls.timeouts[0].advice(400)
     assert by_entry["load balancer of Service shop/api-public port 80"].name == "NLB listener TCP-80 of Service shop/api-public"
+
+
+def test_classic_elb_keeps_connections_to_instances_only_with_http_listeners(tree):
+    def hop_of(annotations: str):
+        report = tree({"app.yaml": APP, "lb.yaml": lb_service(annotations)})
+        return report.paths[0].hops[0]
+
+    tcp = hop_of('    service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout: "90"')
+    assert tcp.timeout(Kind.KEEPALIVE) is None  # a TCP listener passes connections through
+    http = hop_of(
+        '    service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout: "90"\n'
+        "    service.beta.kubernetes.io/aws-load-balancer-backend-protocol: http"
+    )
+    assert (http.timeout(Kind.KEEPALIVE).seconds, http.timeout(Kind.KEEPALIVE).side) == (90.0, Side.UPSTREAM)

@@ -42,6 +42,11 @@ def test_request_timeout_annotation_is_a_total_deadline_in_seconds(tree):
     assert [(f.code, f.location.line) for f in report.findings] == [("TL101", 8)]
 
 
+def test_request_timeout_carries_its_end_of_line_comment(tree):
+    hop, _ = agic_hop(tree, CLASS + '\n    appgw.ingress.kubernetes.io/request-timeout: "90" # 90 seconds')
+    assert hop.timeouts[0].comment == "90 seconds"
+
+
 def test_default_30_seconds_at_the_ingress(tree):
     hop, report = agic_hop(tree)
     (timeout,) = hop.timeouts

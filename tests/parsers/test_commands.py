@@ -74,3 +74,45 @@ def test_kubernetes_command_then_args():
         ("-c", 9, 33, True),
         ("exec gunicorn --timeout 30 app:app", 11, 15, True),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a plain string: the comment after it belongs to every word of the line
+        (
+            "services:\n  app:\n    command: gunicorn -t 30 app:app  # 30 s\n",
+            [("gunicorn", "30 s"), ("-t", "30 s"), ("30", "30 s"), ("app:app", "30 s")],
+        ),
+        # list items: each its own line's comment
+        (
+            "services:\n  app:\n    command:\n      - gunicorn\n      - --timeout=30 # thirty seconds\n",
+            [("gunicorn", None), ("--timeout=30", "thirty seconds")],
+        ),
+        # a folded scalar: "#" in it is text, never a comment
+        (
+            "services:\n  app:\n    command: >\n      gunicorn --timeout 30 # text\n",
+            [("gunicorn", None), ("--timeout", None), ("30", None), ("#", None), ("text", None)],
+        ),
+        # a quoted string: "#" inside the quotes is text; the comment after the closing quote counts
+        ('services:\n  app:\n    command: "gunicorn -t 30 #1" # 30s\n', [("gunicorn", "30s"), ("-t", "30s"), ("30", "30s"), ("#1", "30s")]),
+    ],
+)
+def test_command_words_carry_the_comment_that_ends_their_line(text, expected):
+    source = SourceFile("/p/compose.yaml", "compose.yaml", text)
+    (service,) = parse_compose(source).services
+    assert [(w.text, w.comment) for w in service.command_words] == expected
+
+
+def test_words_of_a_shell_script_keep_the_comment_of_the_scripts_last_line():
+    from timeout_lint.model import Location
+    from timeout_lint.parsers.commands import Arg, expand_shells
+
+    script = Arg("gunicorn --timeout 30\n  app:app", Location("k.yaml", 4, 9), True, "30 seconds")
+    words = expand_shells([Arg("sh", Location("k.yaml", 3, 9), True), Arg("-c", Location("k.yaml", 3, 12), True), script])
+    assert [(w.text, w.location.line, w.comment) for w in words] == [
+        ("gunicorn", 4, None),
+        ("--timeout", 4, None),
+        ("30", 4, None),
+        ("app:app", 5, "30 seconds"),
+    ]

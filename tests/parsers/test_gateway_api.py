@@ -140,6 +140,18 @@ def test_parser_pins_durations_and_places(tree):
     assert (parent.group, parent.kind, parent.namespace, parent.name) == ("gateway.networking.k8s.io", "Gateway", "shop", "public")
 
 
+def test_route_timeouts_carry_their_end_of_line_comments_through_every_implementation(tree):
+    timeouts = "        request: 10m  # ten minutes\n        backendRequest: 5m # five minutes"
+    inventory = parse_route(tree, route("public", RULE.format(timeouts=timeouts)))
+    (parsed,) = inventory.custom["gateway.networking.k8s.io/HTTPRoute"]
+    assert (parsed.rules[0].request.comment, parsed.rules[0].backend_request.comment) == ("ten minutes", "five minutes")
+    expected = {"timeouts.request": "ten minutes", "timeouts.backendRequest": "five minutes"}
+    for gateway in ("kong", "istio", "envoy"):
+        hop = only_hop(lint_route(tree, gateway, timeouts))
+        comments = {t.setting.split()[0]: t.comment for t in hop.timeouts if t.explicit}  # "... (per try)" on Istio
+        assert comments and all(comment == expected[setting] for setting, comment in comments.items()), gateway
+
+
 @pytest.mark.parametrize(
     "value, reason",
     [("30", "has no unit"), ("1.5s", "whole numbers only"), ("120000ms", "at most 5 digits"), ("1d", "not a Gateway API duration")],
@@ -173,12 +185,18 @@ def test_kong_uses_backend_request_for_all_three_timeouts(tree):
         ("timeouts.backendRequest", Kind.CONNECT, 90, True),
         ("timeouts.backendRequest", Kind.IDLE, 90, True),
         ("timeouts.backendRequest", Kind.SEND, 90, True),
+        ("upstream_keepalive_idle_timeout", Kind.KEEPALIVE, 60, False),  # kong.conf's, not the route's
     ]
     assert hop.timeout(Kind.IDLE).location.line == 13
     assert "timeouts.request 10s is ignored: Kong Ingress Controller uses only timeouts.backendRequest" in hop.notes
-    (finding,) = report.findings
+    ignored, finding = report.findings
     assert (finding.code, finding.location.file, finding.location.line) == ("TL101", "route.yaml", 13)
     assert finding.message.startswith("Kong timeouts.backendRequest 90s (idle timeout between reads) is shorter than the worst case 2m")
+    assert (ignored.code, ignored.location.line) == ("TL306", 12)
+    assert ignored.message == (
+        'timeouts.request "10s" is ignored: Kong Ingress Controller uses only timeouts.backendRequest; '
+        "timeouts.backendRequest 90s applies instead"
+    )
 
 
 def test_kong_default_is_60s_at_the_rule_with_a_backend_request_hint(tree):
@@ -187,8 +205,9 @@ def test_kong_default_is_60s_at_the_rule_with_a_backend_request_hint(tree):
     read = hop.timeout(Kind.IDLE)
     assert (read.setting, read.seconds, read.explicit, read.location.line, read.location.column) == ("read_timeout", 60, False, 10, 7)
     assert (hop.retries.extra_tries, hop.retries.explicit) == (5, False)
-    (finding,) = report.findings
+    finding, ignored = report.findings
     assert finding.code == "TL102" and "set timeouts.backendRequest on rule 0 of HTTPRoute shop/reports to more than 2m" in finding.message
+    assert ignored.code == "TL306" and ignored.message.endswith("Kong's read_timeout default 60s applies instead")
 
 
 def test_kong_service_annotations_beat_backend_request(tree):
@@ -197,7 +216,8 @@ def test_kong_service_annotations_beat_backend_request(tree):
     assert (hop.timeout(Kind.IDLE).setting, hop.timeout(Kind.IDLE).seconds) == ("konghq.com/read-timeout", 180)
     assert (hop.timeout(Kind.CONNECT).setting, hop.timeout(Kind.CONNECT).seconds) == ("timeouts.backendRequest", 30)
     assert hop.retries.extra_tries == 1
-    assert report.findings == ()
+    # the one retry chosen here repeats a slow export: TL204, at the annotation
+    assert [(f.code, f.location.file) for f in report.findings] == [("TL204", "svc.yaml")]
 
 
 def test_kong_rules_with_the_same_backends_share_the_last_backend_request(tree):
@@ -207,7 +227,8 @@ def test_kong_rules_with_the_same_backends_share_the_last_backend_request(tree):
     read = second.hops[0].timeout(Kind.IDLE)
     assert (read.seconds, read.location.line) == (180, 12)  # rule 0's value, where it is written
     assert any("rules with the same backendRefs share one Kong service" in note for note in second.hops[0].notes)
-    assert report.findings == ()
+    (ignored,) = report.findings  # rule 1's request, which Kong never reads; rule 0's backendRequest applies to it
+    assert (ignored.code, ignored.location.line, ignored.related[0].location.line) == ("TL306", 18, 12)
 
 
 def test_kong_refuses_a_zero_backend_request(tree):
@@ -250,7 +271,7 @@ def test_istio_backend_request_without_retry_replaces_the_route_timeout(tree):
     hop = only_hop(report)
     assert [(t.setting, t.seconds) for t in hop.timeouts] == [("timeouts.backendRequest", 60)]
     assert any("timeouts.request 5m is replaced by timeouts.backendRequest" in note for note in hop.notes)
-    assert [f.location.line for f in report.findings] == [13]
+    assert [(f.code, f.location.line) for f in report.findings] == [("TL306", 12), ("TL101", 13)]
 
 
 def test_istio_backend_request_with_retry_is_per_try(tree):
@@ -295,7 +316,8 @@ def test_other_implementations_keep_the_spec_meaning_and_assume_no_default(tree)
 
 def test_zero_means_no_limit(tree):
     report = lint_route(tree, "envoy", "        request: 0s")
-    assert only_hop(report).timeouts[0].seconds == math.inf and report.findings == ()
+    assert only_hop(report).timeouts[0].seconds == math.inf
+    assert [f.code for f in report.findings] == ["TL503"]  # no limit, which is reported as a note
 
 
 def test_unknown_gateway_and_class_inferred_from_its_name(tree):

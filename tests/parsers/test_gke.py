@@ -65,7 +65,7 @@ def test_timeout_sec_is_a_total_deadline_in_seconds_at_its_line(tree):
             "bc.yaml": backend_config("slow", "  timeoutSec: 60\n  healthCheck: {timeoutSec: 5}"),
         },
     )
-    (timeout,) = hop.timeouts
+    timeout = hop.timeout(Kind.TOTAL)
     assert (hop.system, timeout.kind, timeout.seconds, timeout.raw, timeout.unit, timeout.explicit) == (
         "GKE Ingress",
         Kind.TOTAL,
@@ -78,9 +78,20 @@ def test_timeout_sec_is_a_total_deadline_in_seconds_at_its_line(tree):
     assert [(f.code, f.location.file, f.location.line) for f in report.findings] == [("TL101", "bc.yaml", 5)]
 
 
+def test_timeout_sec_carries_its_end_of_line_comment(tree):
+    hop, _ = gke_hop(
+        tree,
+        {
+            "svc.yaml": service('    cloud.google.com/backend-config: \'{"default": "slow"}\''),
+            "bc.yaml": backend_config("slow", "  timeoutSec: 300  # five minutes"),
+        },
+    )
+    assert hop.timeouts[0].comment == "five minutes"
+
+
 def test_no_backend_config_means_the_30_second_default_at_the_service(tree):
     hop, report = gke_hop(tree, {"svc.yaml": service()})
-    (timeout,) = hop.timeouts
+    timeout = hop.timeout(Kind.TOTAL)
     assert (timeout.seconds, timeout.explicit, timeout.location.file, timeout.location.line) == (30.0, False, "svc.yaml", 2)
     assert timeout.advice(120) == (
         "attach a BackendConfig with spec.timeoutSec of more than 120 (seconds) to Service shop/api port http "
@@ -97,7 +108,7 @@ def test_health_check_timeout_is_not_a_request_timeout(tree):
             "bc.yaml": backend_config("hc", "  healthCheck:\n    timeoutSec: 600"),
         },
     )
-    (timeout,) = hop.timeouts
+    timeout = hop.timeout(Kind.TOTAL)
     assert (timeout.seconds, timeout.explicit, timeout.location.file) == (30.0, False, "bc.yaml")
     assert timeout.advice(120) == "set spec.timeoutSec on BackendConfig shop/hc to more than 120 (seconds)"
 
@@ -135,7 +146,7 @@ def test_ga_annotation_wins_over_the_beta_one_and_v1beta1_reads_the_same(tree):
             "new.yaml": backend_config("new", "  timeoutSec: 200", api="cloud.google.com/v1beta1"),
         },
     )
-    assert hop.timeouts[0].seconds == 200.0
+    assert hop.timeout(Kind.TOTAL).seconds == 200.0
 
 
 @pytest.mark.parametrize(
@@ -148,7 +159,7 @@ def test_ga_annotation_wins_over_the_beta_one_and_v1beta1_reads_the_same(tree):
 )
 def test_what_cannot_be_resolved_stays_unknown(tree, refs, note):
     hop, report = gke_hop(tree, {"svc.yaml": service(f"    cloud.google.com/backend-config: '{refs}'")})
-    assert hop.timeouts == ()
+    assert hop.timeout(Kind.TOTAL) is None
     assert any(note in n for n in hop.notes)
     assert report.findings == ()
 
@@ -162,7 +173,7 @@ def test_timeout_sec_the_crd_refuses_leaves_the_default(tree, value):
             "bc.yaml": backend_config("slow", f"  timeoutSec: {value}"),
         },
     )
-    assert (hop.timeouts[0].seconds, hop.timeouts[0].explicit) == (30.0, False)
+    assert (hop.timeout(Kind.TOTAL).seconds, hop.timeout(Kind.TOTAL).explicit) == (30.0, False)
     assert any("spec.timeoutSec" in n for n in hop.notes)
 
 
@@ -174,7 +185,7 @@ def test_another_groups_backend_config_kind_does_not_apply(tree):
             "bc.yaml": backend_config("slow", "  timeoutSec: 300", api="example.com/v1"),
         },
     )
-    assert hop.timeouts == () and any("not in the linted files" in n for n in hop.notes)
+    assert hop.timeout(Kind.TOTAL) is None and any("not in the linted files" in n for n in hop.notes)
 
 
 @pytest.mark.parametrize("cls", ["gce", "gce-internal", "gce-regional-external"])
@@ -190,3 +201,9 @@ def test_gke_classes_count_only_in_the_annotation(tree, cls):
 def test_class_less_ingress_is_not_assumed_to_be_gke(tree):
     report = tree({"ingress.yaml": ingress(annotations="    x: y"), "svc.yaml": service()})
     assert report.paths[0].hops[0].system == "ingress controller (no class)"
+
+
+def test_the_load_balancers_backend_keepalive_is_fixed_at_600_seconds(tree):
+    hop, _ = gke_hop(tree, {"svc.yaml": service("")})
+    keepalive = hop.timeout(Kind.KEEPALIVE)
+    assert (keepalive.seconds, keepalive.explicit, keepalive.side.value) == (600.0, False, "upstream")

@@ -58,6 +58,20 @@ def test_write_timeout_expressions(expression, seconds):
     assert (write.location.line, write.location.column) == (14, 3)
 
 
+@pytest.mark.parametrize(
+    "field, comment",
+    [
+        ("WriteTimeout: 10 * t.Minute, // ten minutes", "ten minutes"),
+        ("WriteTimeout: 10 * t.Minute,", None),
+        ("WriteTimeout: 10 * t.Minute, /* block */", None),
+        ("WriteTimeout: exportTimeout, //2m", "2m"),
+    ],
+)
+def test_the_line_comment_after_a_value_travels_with_it(field, comment):
+    write = next(x for x in server(field).timeouts if x.setting == "WriteTimeout")
+    assert write.comment == comment
+
+
 def test_unevaluated_expression_is_kept_not_guessed():
     found = server("WriteTimeout: cfg.Timeout,")
     assert [(u.field, u.expression) for u in found.unevaluated] == [("WriteTimeout", "cfg.Timeout")]

@@ -51,6 +51,31 @@ def test_combined_units_are_read_as_haproxy_reads_them():
     assert any("reads it as 1m and ignores '30s'" in note and "write 90s" in note for note in backend.notes)
 
 
+def test_what_haproxy_ignores_is_recorded_on_the_timeout():
+    backend = proxies("backend app\n    timeout server 1m30s\n    timeout connect 5s\n")["app"]
+    assert backend.timeouts["server"].ignored == "30s"
+    assert backend.timeouts["connect"].ignored == ""
+
+
+def test_end_of_line_comments_travel_with_the_timeout_even_when_inherited():
+    found = proxies(
+        """
+        defaults
+            timeout server 30  # 30 seconds
+            timeout connect 5s
+        listen app
+            timeout client 1m   #   one minute
+            timeout tunnel "1h" # "#" inside quotes is no comment, this one is
+        """
+    )
+    app = found["app"]
+    assert app.timeouts["server"].comment == "30 seconds"  # from the defaults line, where it is written
+    assert at(app.timeouts["server"]) == (2, 5)
+    assert app.timeouts["connect"].comment is None
+    assert app.timeouts["client"].comment == "one minute"
+    assert app.timeouts["tunnel"].comment == '"#" inside quotes is no comment, this one is'
+
+
 def test_kinds_sides_and_exact_positions():
     found = proxies(
         """

@@ -89,6 +89,17 @@ def test_annotations_are_whole_seconds_at_their_own_line(tree):
     assert [(f.code, f.location.line) for f in report.findings] == [("TL101", 7)]
 
 
+def test_annotation_and_config_map_values_carry_their_end_of_line_comments(tree):
+    hop, _ = nginx_hop(
+        tree,
+        ingress('    nginx.ingress.kubernetes.io/proxy-read-timeout: "300"  # 5 minutes'),
+        config_map('  proxy-connect-timeout: "10" # ten seconds\n  proxy-send-timeout: "60"'),
+    )
+    assert timeout(hop, Kind.IDLE).comment == "5 minutes"
+    assert timeout(hop, Kind.CONNECT).comment == "ten seconds"
+    assert timeout(hop, Kind.SEND).comment is None
+
+
 def test_built_in_defaults_sit_on_the_ingress_with_a_hint_in_seconds(tree):
     hop, report = nginx_hop(tree, ingress())
     connect, send, read = timeout(hop, Kind.CONNECT), timeout(hop, Kind.SEND), timeout(hop, Kind.IDLE)

@@ -139,6 +139,19 @@ def test_destination_rule_connection_pool_kinds_and_positions():
     }
 
 
+def test_every_duration_carries_its_end_of_line_comment():
+    text = VS.format(version="v1", timeout="10m  # ten minutes").replace("perTryTimeout: 20s", "perTryTimeout: 20s # per try")
+    (vs,), problems = parsed(text, "networking.istio.io/VirtualService")
+    assert problems == []
+    assert (vs.http[0].timeout.comment, vs.http[0].per_try_timeout.comment) == ("ten minutes", "per try")
+    (rule,), _ = parsed(DR.replace("idleTimeout: 90s", "idleTimeout: 90s  # keep-alive"), "networking.istio.io/DestinationRule")
+    assert {key: t.comment for key, t in rule.pool.items()} == {
+        ("tcp", "connectTimeout"): None,
+        ("tcp", "idleTimeout"): None,
+        ("http", "idleTimeout"): "keep-alive",
+    }
+
+
 def test_only_istio_gateways_are_read_as_istio_gateways():
     text = """apiVersion: networking.istio.io/v1beta1
 kind: Gateway

@@ -69,6 +69,14 @@ def test_annotations_are_milliseconds(tree):
     assert hop.retries.extra_tries == 0
 
 
+def test_annotation_and_kongingress_values_carry_their_end_of_line_comments(tree):
+    hop, _ = kong_hop(tree, '    konghq.com/read-timeout: "150000"  # 2.5 minutes\n    konghq.com/write-timeout: "9000"')
+    assert (timeout(hop, "read-timeout").comment, timeout(hop, "write-timeout").comment) == ("2.5 minutes", None)
+    extra = KONG_INGRESS.replace("read_timeout: 300000", "read_timeout: 300000  # five minutes")
+    hop, _ = kong_hop(tree, "    konghq.com/override: slow", extra, config='kong-ingress-controller: "2.12"\n')
+    assert (timeout(hop, "read_timeout").comment, timeout(hop, "connect_timeout").comment) == ("five minutes", None)
+
+
 def test_annotation_beats_kongingress_which_beats_default(tree):
     hop, _ = kong_hop(
         tree,

@@ -59,7 +59,25 @@ def test_service_timeouts_are_milliseconds_at_their_keys(tree):
     assert (hop.system, hop.name) == ("Kong", "Kong service export")
     assert (path.entry, path.entry_location.line, path.entry_location.column) == ("Kong route export", 11, 9)
     assert (path.app.kind, path.app.name) == ("compose service", "export-api")
-    assert [(f.code, f.location.line, f.location.column) for f in report.findings] == [("TL101", 7, 5)]
+    # and the explicit retries repeat the slow work: TL204 at `retries: 2`
+    assert [(f.code, f.location.line, f.location.column) for f in report.findings] == [("TL101", 7, 5), ("TL204", 9, 5)]
+
+
+def test_service_timeouts_carry_their_end_of_line_comments(tree):
+    paths, _ = kong_paths(
+        tree,
+        """
+        _format_version: "3.0"
+        services:
+          - name: export
+            url: http://export-api:8080
+            read_timeout: 600000  # 10 minutes
+            write_timeout: 60000
+            routes: [{name: export, paths: [/export]}]
+        """,
+    )
+    _, hop = only_hop(paths)
+    assert (timeout(hop, "read_timeout").comment, timeout(hop, "write_timeout").comment) == ("10 minutes", None)
 
 
 def test_defaults_are_anchored_at_the_service_with_a_millisecond_hint(tree):

@@ -50,6 +50,30 @@ def test_location_inherits_from_server_and_http_innermost_wins(tmp_path):
     assert effective(second, "proxy_read_timeout").location.line == 11
 
 
+def test_an_inherited_value_carries_the_comment_of_the_line_it_is_set_on(tmp_path):
+    result = routes(
+        tmp_path,
+        {
+            "nginx.conf": """
+            http {
+                proxy_read_timeout 300;  # 5 minutes
+                server {
+                    location / {
+                        proxy_pass http://app:8080;
+                        proxy_send_timeout 60s; # "quoted # text" is part of the comment
+                        proxy_connect_timeout "5s";
+                    }
+                }
+            }
+            """
+        },
+    )
+    (route,) = result.routes
+    assert effective(route, "proxy_read_timeout").comment == "5 minutes"  # set in http, inherited
+    assert effective(route, "proxy_send_timeout").comment == '"quoted # text" is part of the comment'
+    assert effective(route, "proxy_connect_timeout").comment is None
+
+
 def test_default_applies_at_the_location_block(tmp_path):
     result = routes(tmp_path, {"nginx.conf": "http {\n  server {\n    location /api {\n      proxy_pass http://api;\n    }\n  }\n}\n"})
     route = result.routes[0]
@@ -235,3 +259,33 @@ def test_a_file_that_only_might_be_nginx_counts_once_a_real_config_includes_it(t
     candidates = [(str(tmp_path / "extra.conf"), False, False), (str(tmp_path / "nginx.conf"), True, False)]
     result = parse_nginx(candidates, [str(tmp_path)], str(tmp_path))
     assert [(p.rule, p.location.file) for p in result.problems] == [("unparsable-input", "extra.conf")]
+
+
+def test_upstream_connection_cache_keepalive_only_when_connections_are_reused(tmp_path):
+    def keepalive(route):
+        return next((t for t in route.timeouts if t.kind is Kind.KEEPALIVE), None)
+
+    result = routes(
+        tmp_path,
+        {
+            "nginx.conf": """
+            http {
+                upstream cached { server app:8000; keepalive 16; keepalive_timeout 90s; }
+                upstream default_timeout { server app:8000; keepalive 16; }
+                upstream uncached { server app:8000; }
+                server {
+                    proxy_http_version 1.1;
+                    location /a { proxy_pass http://cached; }
+                    location /b { proxy_pass http://default_timeout; }
+                    location /c { proxy_pass http://uncached; }
+                    location /d { proxy_http_version 1.0; proxy_pass http://cached; }
+                }
+            }
+            """
+        },
+    )
+    a, b, c, d = result.routes
+    assert (keepalive(a).seconds, keepalive(a).explicit, keepalive(a).location.line) == (90, True, 2)
+    assert (keepalive(b).seconds, keepalive(b).explicit, keepalive(b).location.line) == (60, False, 3)
+    assert keepalive(c) is None  # no `keepalive N`: no cache of idle connections at all
+    assert keepalive(d) is None  # HTTP/1.0 to the upstream: every connection is closed after the response

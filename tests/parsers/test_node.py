@@ -42,6 +42,27 @@ def test_assignments_options_and_set_timeout():
     assert (server.location.line, server.location.column) == (2, 16)
 
 
+def test_each_value_carries_the_line_comment_after_it():
+    (server,) = servers(
+        """
+        const server = http.createServer({
+          requestTimeout: 30000, // 30 seconds
+          headersTimeout: 20000,
+        }, handler);
+        server.keepAliveTimeout = 65000; // longer than the ALB's 60 s
+        server.setTimeout(120000); /* not a line comment */
+        server.timeout = 90000 // ninety seconds, "quoted // part" kept
+        """
+    )
+    found = by_setting(server)
+    assert found["server.requestTimeout"].comment == "30 seconds"
+    assert found["server.headersTimeout"].comment is None
+    assert found["server.keepAliveTimeout"].comment == "longer than the ALB's 60 s"
+    assert found["server.timeout"].comment == 'ninety seconds, "quoted // part" kept'  # the last one set wins
+    (set_timeout,) = servers("const s = http.createServer(h);\ns.setTimeout(120000); // two minutes\n")
+    assert by_setting(set_timeout)["server.timeout"].comment == "two minutes"
+
+
 def test_defaults_when_nothing_is_set():
     (server,) = servers("import express from 'express';\nconst app = express();\napp.listen(3000);\n")
     found = by_setting(server)

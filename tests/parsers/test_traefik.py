@@ -60,12 +60,14 @@ def test_zero_or_negative_means_no_timeout(header):
 
 
 @pytest.mark.parametrize("header", ["ten", "1.5", "true"])
-def test_invalid_transport_value_is_reported_and_becomes_zero(header):
-    # paerser Duration.Set stores 0 on a parse error, and Traefik only logs it: no timeout at all
+def test_invalid_transport_value_is_dropped_and_becomes_zero(header):
+    # paerser Duration.Set stores 0 on a parse error, and Traefik only logs it: no timeout at all (TL306 reports it)
     (transport,), problems = parsed(TRANSPORT.format(group="traefik.io", header=header), "traefik.io/ServersTransport")
-    (problem,) = problems
-    assert problem.rule == "invalid-configuration" and "uses 0, no timeout" in problem.message
-    assert (problem.location.line, problem.location.column) == (8, 28)
+    assert problems == []
+    (dropped,) = transport.dropped
+    assert (dropped.setting, dropped.raw) == ("forwardingTimeouts.responseHeaderTimeout", header)
+    assert "Traefik logs an error and sets 0" in dropped.reason
+    assert (dropped.location.line, dropped.location.column) == (8, 5)
     assert math.isinf(transport.timeouts["responseHeaderTimeout"].seconds)
 
 
@@ -239,6 +241,40 @@ def test_container_arguments_both_flag_forms_case_insensitive(tmp_path):
     )
     assert (read.seconds, read.location.line) == (10, 15)
     assert config.forwarding["responseHeaderTimeout"].seconds == 60
+
+
+def test_every_kind_of_static_value_and_transport_carries_its_end_of_line_comment(tmp_path):
+    (transport,), _ = parsed(TRANSPORT.format(group="traefik.io", header="10m  # ten minutes"), "traefik.io/ServersTransport")
+    assert transport.timeouts["responseHeaderTimeout"].comment == "ten minutes"
+    assert transport.timeouts["dialTimeout"].comment is None
+    yaml_text = STATIC_YAML.replace("writeTimeout: 300", "writeTimeout: 300 # 5 minutes").replace("45s", "45s  # header")
+    toml_text = STATIC_TOML.replace('readTimeout = "30s"', 'readTimeout = "30s"  # 30 seconds').replace(
+        '{ writeTimeout = "5s" }', '{ writeTimeout = "5s" }  # says nothing about one key of several'
+    )
+    args = (
+        "            - --entrypoints.web.transport.respondingTimeouts.writeTimeout=45  # 45 s\n"
+        "            - --entrypoints.web.transport.respondingTimeouts.readTimeout\n"
+        "            - 10s # the value's own line\n"
+    )
+    inventory = static(
+        tmp_path,
+        {
+            "yaml/traefik.yml": yaml_text,
+            "toml/traefik.toml": toml_text,
+            "deploy.yaml": DEPLOYMENT.format(image="traefik:v3.1", args=args),
+        },
+    )
+    by_source = {config.source: config for config in inventory.traefik_static}
+    from_yaml = by_source["yaml/traefik.yml"]
+    assert from_yaml.entry_points["websecure"].timeouts["writeTimeout"].comment == "5 minutes"
+    assert from_yaml.entry_points["websecure"].timeouts["idleTimeout"].comment is None
+    assert from_yaml.forwarding["responseHeaderTimeout"].comment == "header"
+    from_toml = by_source["toml/traefik.toml"]
+    assert from_toml.entry_points["web"].timeouts["readTimeout"].comment == "30 seconds"
+    assert from_toml.entry_points["admin"].timeouts["writeTimeout"].comment is None  # inline table: not its own line
+    assert from_toml.forwarding["dialTimeout"].comment is None
+    from_args = by_source["Deployment edge/traefik container traefik arguments"].entry_points["web"]
+    assert (from_args.timeouts["writeTimeout"].comment, from_args.timeouts["readTimeout"].comment) == ("45 s", "the value's own line")
 
 
 @pytest.mark.parametrize(

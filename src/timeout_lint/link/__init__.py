@@ -15,7 +15,7 @@ from timeout_lint.link.core import Graph, GraphNode, Linker
 if TYPE_CHECKING:
     from timeout_lint.parse import Inventory
 
-__all__ = ["ENTRY_LINKERS", "Graph", "GraphNode", "Linker", "link"]
+__all__ = ["ENTRY_LINKERS", "Graph", "GraphNode", "Linker", "link", "link_all"]
 
 #: Each adds the entries of one system's own objects to the graph: function(linker) -> None.
 ENTRY_LINKERS: tuple[str, ...] = (
@@ -31,7 +31,12 @@ ENTRY_LINKERS: tuple[str, ...] = (
 
 
 def link(inventory: Inventory) -> Graph:
+    return link_all(inventory).graph
+
+
+def link_all(inventory: Inventory) -> Linker:
+    """The linker after every system has linked its entries: its graph, and the lookups rules ask again."""
     linker = Linker(inventory)
     for name in ENTRY_LINKERS:
         load(name)(linker)
-    return linker.graph
+    return linker

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from timeout_lint.defaults import lookup
 from timeout_lint.link.core import Linker
-from timeout_lint.model import Hop, Role
-from timeout_lint.parsers.azure import REQUEST_TIMEOUT, request_timeout
+from timeout_lint.model import Hop, IgnoredValue, Role, Site
+from timeout_lint.parsers.azure import MAX_REQUEST_TIMEOUT, REQUEST_TIMEOUT, request_timeout
 
 if TYPE_CHECKING:
     from timeout_lint.parsers.kubernetes import Ingress, IngressBackend, Service
@@ -19,7 +20,16 @@ def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, back
     if timeout is None:
         what = "write" if dropped else "set"
         hint = f'{what} the annotation {REQUEST_TIMEOUT} on {ingress.meta.ref} to more than "{{value}}" (seconds)'
-        timeout = lookup("azure-application-gateway", "request-timeout").timeout(ingress.meta.location, hint=hint)
+        site = Site(
+            "yaml",
+            "s",
+            ingress.meta.location,
+            action="put",
+            path=("metadata", "annotations", REQUEST_TIMEOUT),
+            quoted=True,
+            maximum=float(MAX_REQUEST_TIMEOUT),
+        )
+        timeout = lookup("azure-application-gateway", "request-timeout").timeout(ingress.meta.location, hint=hint)._replace(site=site)
     hop = Hop(
         "Azure Application Gateway",
         Role.LOAD_BALANCER,
@@ -29,3 +39,14 @@ def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, back
         notes=notes,
     )
     return (hop,)
+
+
+def ignored_values(linker: Linker) -> Iterator[IgnoredValue]:
+    """request-timeout values AGIC drops on the Ingresses it serves, with the request timeout that applies instead."""
+    from timeout_lint.link.kubernetes import controller
+
+    for ingress in linker.inventory.kubernetes.ingresses:
+        _timeout, dropped = request_timeout(ingress.meta.annotations)
+        if dropped and controller(linker, ingress) == "azure-application-gateway":
+            (hop,) = ingress_hops(linker, ingress, None)
+            yield from (IgnoredValue.replaced_by(value, hop.timeouts[0], "Application Gateway") for value in dropped)

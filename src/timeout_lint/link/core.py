@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from timeout_lint.parsers.compose import ComposeService
     from timeout_lint.parsers.kubernetes import Service, Workload
 
+#: why a target named in the files is unresolved when nothing defines it
+NOT_FOUND = "not found in the linted files"
 #: Hops between the entry and the app that a Kubernetes Service brings (sidecars):
 #: function(linker, service, workload | None) -> tuple[Hop, ...]
 SERVICE_HOPS: tuple[str, ...] = ("timeout_lint.link.istio:sidecar_hops",)
@@ -166,10 +168,15 @@ class Linker:
             self.graph.add(GraphNode(node_id, hops=self.app_server_hops(service), app=app))
         return node_id
 
-    def unresolved(self, raw: str, location: Location, reason: str) -> str:
+    def unresolved(self, raw: str, location: Location, reason: str, undefined: bool = False) -> str:
         node_id = f"unresolved:{location}:{raw}"
-        self.graph.add(GraphNode(node_id, app=App("unresolved target", f"{raw} ({reason})", location, None, False)))
+        app = App("unresolved target", f"{raw} ({reason})", location, None, False, undefined=raw if undefined else "")
+        self.graph.add(GraphNode(node_id, app=app))
         return node_id
+
+    def missing(self, raw: str, location: Location) -> str:
+        """A target named at ``location`` that no linted file defines (``Service shop/gone``)."""
+        return self.unresolved(raw, location, NOT_FOUND, undefined=True)
 
     def host_apps(self, host: str, port: int | None, location: Location, near: str) -> list[str]:
         """A hostname as a proxy config writes it: compose service, Kubernetes Service, or declared host.
@@ -183,7 +190,8 @@ class Linker:
             return [self.compose_app(best)]
         service = self.service_by_dns(host)
         if service is not None:
-            return self.service_apps(service)
+            # an ingress controller's own Service continues into the Ingresses it serves
+            return load("timeout_lint.link.kubernetes:forward_to_service")(self, service)
         declared = self.declared.for_host(host, port)
         node_id = f"host:{host}:{port or ''}"
         label = f"{host}:{port}" if port else host

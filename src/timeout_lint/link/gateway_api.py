@@ -16,10 +16,11 @@ Cross-namespace backendRefs are followed without checking for a ReferenceGrant.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.link.core import GraphNode, Linker
-from timeout_lint.model import Hop, Kind, Role, Timeout
+from timeout_lint.model import DroppedValue, Hop, IgnoredValue, Kind, Role, Site, Timeout
 
 if TYPE_CHECKING:
     from timeout_lint.parsers.gateway_api import BackendRef, Gateway, HTTPRoute, HTTPRouteRule, RouteTimeout
@@ -101,11 +102,31 @@ def attachments(linker: Linker, route: HTTPRoute) -> list[Attachment]:
     return unique
 
 
-def route_timeout(value: RouteTimeout, kind: Kind, setting: str | None = None) -> Timeout:
-    """A rules[].timeouts value as a timeout of ``kind``; the raw text carries its unit."""
+def route_timeout(value: RouteTimeout, kind: Kind, setting: str | None = None, rule: HTTPRouteRule | None = None) -> Timeout:
+    """A rules[].timeouts value as a timeout of ``kind``; the raw text carries its unit.
+
+    --fix rewrites the duration in place; ``rule``, for backendRequest: the API server refuses one
+    longer than the rule's timeouts.request, so --fix never writes more than that.
+    """
+    request = rule.request if rule is not None else None
+    site = duration_site(value)
+    if request is not None:
+        site = site._replace(maximum=request.seconds, ceiling=duration_site(request).key)
     return Timeout(
-        kind=kind, setting=setting or value.setting, seconds=value.seconds, raw=value.raw, explicit=True, location=value.location
+        kind=kind,
+        setting=setting or value.setting,
+        seconds=value.seconds,
+        raw=value.raw,
+        explicit=True,
+        location=value.location,
+        comment=value.comment,
+        site=site,
     )
+
+
+def duration_site(value: RouteTimeout) -> Site:
+    """--fix rewrites a rules[].timeouts duration where it is written."""
+    return Site("yaml", "gateway", value.location, fragment=value.raw, written=value.raw)
 
 
 def _hop_name(route: HTTPRoute, rule: HTTPRouteRule, attachment: Attachment) -> str:
@@ -118,7 +139,7 @@ def spec_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backend: Ba
     notes = list(attachment.notes)
     for value, field_name in ((rule.request, "request"), (rule.backend_request, "backendRequest")):
         if value is not None:
-            timeouts.append(route_timeout(value, Kind.TOTAL))
+            timeouts.append(route_timeout(value, Kind.TOTAL, rule=rule if field_name == "backendRequest" else None))
         else:
             notes.append(
                 f"timeouts.{field_name} is not set: its default is implementation-specific (Gateway API names none), "
@@ -138,7 +159,7 @@ def istio_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backend: B
         notes.append("timeouts.backendRequest 0s sets nothing: Istio skips a zero duration")
         backend_request = None
     if backend_request is not None and not rule.has_retry:
-        timeouts.append(route_timeout(backend_request, Kind.TOTAL))
+        timeouts.append(route_timeout(backend_request, Kind.TOTAL, rule=rule))
         if request is not None:
             notes.append(
                 f"timeouts.request {request.raw} is replaced by timeouts.backendRequest: without a retry block Istio uses it as the route timeout"
@@ -147,7 +168,7 @@ def istio_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backend: B
         if request is not None:
             timeouts.append(route_timeout(request, Kind.TOTAL))
         if backend_request is not None:
-            timeouts.append(route_timeout(backend_request, Kind.TOTAL, "timeouts.backendRequest (per try)"))
+            timeouts.append(route_timeout(backend_request, Kind.TOTAL, "timeouts.backendRequest (per try)", rule))
     if not timeouts:
         timeouts.append(
             lookup("istio-httproute", "timeouts.request").timeout(
@@ -183,7 +204,7 @@ def _backend_edges(linker: Linker, backend: BackendRef) -> list[str]:
         ]
     service = linker.services.get((backend.namespace, backend.name))
     if service is None:
-        return [linker.unresolved(f"Service {backend.namespace}/{backend.name}", backend.location, "not found in the linted files")]
+        return [linker.missing(f"Service {backend.namespace}/{backend.name}", backend.location)]
     return linker.service_apps(service)
 
 
@@ -209,3 +230,31 @@ def link_http_routes(linker: Linker) -> None:
                         )
                     )
                     node.edges.extend(_backend_edges(linker, backend))
+
+
+def ignored_values(linker: Linker) -> Iterator[IgnoredValue]:
+    """Timeouts the API server refuses, and those Istio drops (a zero backendRequest, a request that backendRequest
+    replaces); Kong's are in link/kong.py."""
+    for route in linker.inventory.custom.get(HTTP_ROUTES, []):
+        istio = any(a.implementation == "istio" for a in attachments(linker, route))
+        for rule in route.rules:
+            for value in rule.invalid:
+                dropped = DroppedValue(
+                    value.setting, value.raw, f"it {value.reason}, so the API server refuses the HTTPRoute", value.location
+                )
+                yield IgnoredValue(dropped, f"none of HTTPRoute {route.meta.namespace}/{route.meta.name} applies until it is fixed")
+            request, backend_request = rule.request, rule.backend_request
+            if not istio or backend_request is None:
+                continue
+            if math.isinf(backend_request.seconds):
+                dropped = DroppedValue(
+                    backend_request.setting, backend_request.raw, "Istio skips a zero duration", backend_request.location
+                )
+                if request is not None:
+                    yield IgnoredValue(dropped, f"{request.setting} {request.raw} applies instead", request.location)
+                else:
+                    yield IgnoredValue(dropped, "no route timeout applies instead (Istio sets none)")
+            elif request is not None and not rule.has_retry:
+                reason = "without a retry block Istio takes timeouts.backendRequest as the route timeout"
+                dropped = DroppedValue(request.setting, request.raw, reason, request.location)
+                yield IgnoredValue(dropped, f"{backend_request.setting} {backend_request.raw} applies instead", backend_request.location)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from timeout_lint.defaults import lookup
 from timeout_lint.link.appsource import commands, owner_label, source_dirs
 from timeout_lint.link.core import Linker
-from timeout_lint.model import Hop, Kind, Role, Side, Timeout
+from timeout_lint.model import Hop, Kind, Role, Side, Site, Timeout
 
 if TYPE_CHECKING:  # imported when a command runs gunicorn (every workload is asked)
     from timeout_lint.parsers.gunicorn import GunicornConfig, ServerCommand, Setting
@@ -39,6 +39,8 @@ def _config(linker: Linker, owner, command: ServerCommand) -> tuple[GunicornConf
 
 def _timeout(setting: Setting, kind: Kind) -> Timeout:
     seconds = float(setting.value) if setting.value else math.inf  # 0 disables it
+    # --fix rewrites a value a command line holds verbatim (a config file is Python: left to a person)
+    site = Site("yaml", "s", setting.value_location, fragment=setting.raw, written=setting.raw) if setting.value_location else None
     return Timeout(
         kind=kind,
         setting=setting.written_as,
@@ -48,6 +50,8 @@ def _timeout(setting: Setting, kind: Kind) -> Timeout:
         location=setting.location,
         unit="s",
         side=Side.DOWNSTREAM,
+        comment=setting.comment,
+        site=site,
     )
 
 
@@ -74,9 +78,11 @@ def gunicorn_hop(linker: Linker, owner, command: ServerCommand) -> Hop:
     if kind == "sync":
         if timeout is None:
             timeouts.append(
-                lookup("gunicorn", "timeout").timeout(
+                lookup("gunicorn", "timeout")
+                .timeout(
                     command.location, hint="pass --timeout with more than {value} (seconds) to gunicorn, or set timeout in its config file"
                 )
+                ._replace(site=_timeout_option(command))
             )
         elif timeout.value is not None:
             timeouts.append(_timeout(timeout, Kind.TOTAL))
@@ -103,6 +109,14 @@ def gunicorn_hop(linker: Linker, owner, command: ServerCommand) -> Hop:
         timeouts=tuple(timeouts),
         notes=tuple(notes),
     )
+
+
+def _timeout_option(command: ServerCommand) -> Site | None:
+    """--fix: ``--timeout N`` right after ``gunicorn`` in the command (not after ``python -m gunicorn``'s python)."""
+    word = command.word
+    if word is None or not word.exact or word.text.rsplit("/", 1)[-1] != "gunicorn":
+        return None
+    return Site("yaml", "s", word.location, action="insert", fragment=word.text, entry="--timeout {value}")
 
 
 def app_server_hops(linker: Linker, owner) -> tuple[Hop, ...]:

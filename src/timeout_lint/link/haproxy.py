@@ -70,7 +70,7 @@ def pair_hop(frontend: Proxy, backend: Proxy) -> Hop:
         name=name,
         location=backend.location,
         timeouts=tuple(timeouts),
-        retries=backend.retries,
+        retries=backend.retries._replace(on=" ".join(backend.retry_on)),
         notes=tuple(notes),
     )
 
@@ -94,7 +94,9 @@ def _link_pair(linker: Linker, config: HaproxyConfig, frontend: Proxy, rule: Bac
     backend = frontend if rule is None else config.backend(rule.backend)
     if backend is None:
         node = linker.graph.add(GraphNode(f"haproxy:{frontend.location}:{rule.backend}", entry=entry))
-        node.edges.append(linker.unresolved(f"backend {rule.backend}", rule.location, f"no backend of that name in {config.file}"))
+        node.edges.append(
+            linker.unresolved(f"backend {rule.backend}", rule.location, f"no backend of that name in {config.file}", undefined=True)
+        )
         return
     node_id = f"haproxy:{frontend.location}:{backend.name}"
     if node_id in linker.graph.nodes:

@@ -26,12 +26,13 @@ not checked), with a note saying why.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.defaults import DEFAULT_RETRIES, DEFAULT_SETTINGS, lookup
 from timeout_lint.link.core import Linker
 from timeout_lint.link.kubernetes import controller_workloads, ingress_classes
-from timeout_lint.model import Hop, Location, Retries, Role, Timeout
+from timeout_lint.model import DroppedValue, Hop, IgnoredValue, Location, Retries, Role, Site, Timeout
 from timeout_lint.parsers.ingress_nginx import (
     DEFAULT_PREFIX,
     GLOBAL_TIMEOUT_KEYS,
@@ -193,6 +194,8 @@ def _hop(linker: Linker, ingress: Ingress) -> Hop:
     dropped = {d.setting.rpartition("/")[2]: d for d in annotations.dropped}
     timeouts: list[Timeout] = []
     for key in (*TIMEOUT_KEYS, *GLOBAL_TIMEOUT_KEYS):
+        # --fix: the annotation on this Ingress, which only this Ingress's location reads
+        on_ingress = _annotation_site(ingress, f"{prefix}/{key}") if key in TIMEOUT_KEYS else None
         chosen: Timeout | None = annotations.timeouts.get(key)
         if chosen is None:
             agreed, unknown = _agreed(key, sources)
@@ -200,9 +203,13 @@ def _hop(linker: Linker, ingress: Ingress) -> Hop:
                 notes.append(unknown)
                 continue
             chosen = agreed if isinstance(agreed, Timeout) else None
+            if chosen is not None and chosen.site is not None:  # the controller's ConfigMap: every Ingress reads it
+                chosen = chosen._replace(site=chosen.site._replace(own=on_ingress, prefer_own=True))
         if chosen is None:
-            chosen = lookup(SYSTEM, key).timeout(
-                ingress.meta.location, hint=_hint(prefix, key, ingress, dropped.get(key)) if key in TIMEOUT_KEYS else ""
+            chosen = (
+                lookup(SYSTEM, key)
+                .timeout(ingress.meta.location, hint=_hint(prefix, key, ingress, dropped.get(key)) if key in TIMEOUT_KEYS else "")
+                ._replace(site=on_ingress)
             )
         timeouts.append(chosen)
     retries = _retries(ingress, annotations, sources, notes)
@@ -215,6 +222,10 @@ def _hop(linker: Linker, ingress: Ingress) -> Hop:
         retries=retries,
         notes=tuple(notes),
     )
+
+
+def _annotation_site(ingress: Ingress, annotation: str) -> Site:
+    return Site("yaml", "s", ingress.meta.location, action="put", path=("metadata", "annotations", annotation), quoted=True)
 
 
 def _hint(prefix: str, key: str, ingress: Ingress, dropped) -> str:
@@ -251,3 +262,40 @@ def _retries(ingress: Ingress, annotations: IngressNginxSettings, sources: tuple
     if "off" in conditions.split():
         retries = retries._replace(extra_tries=0)
     return retries._replace(on=conditions, window=window_seconds)
+
+
+def _instead(value: DroppedValue, hop: Hop | None, key: str) -> IgnoredValue:
+    """What the controller uses for ``key`` in place of ``value``: the hop's value, or the built-in default without a hop."""
+    if key in TIMEOUT_KEYS or key in GLOBAL_TIMEOUT_KEYS:
+        timeout = next((t for t in hop.timeouts if t.setting.rpartition("/")[2] == key), None) if hop is not None else None
+        if timeout is None and hop is not None:
+            return IgnoredValue(value, f"the controller ConfigMap's {key} applies instead, which is not known here")
+        return IgnoredValue.replaced_by(value, timeout or lookup(SYSTEM, key).timeout(value.location), SYSTEM)
+    if key == NEXT_UPSTREAM_TRIES:
+        if hop is not None and hop.retries.explicit:
+            return IgnoredValue(value, f'{hop.retries.setting} "{hop.retries.raw}" applies instead', hop.retries.location)
+        return IgnoredValue(value, f"{SYSTEM}'s {key} default {DEFAULT_RETRIES[(SYSTEM, key)][0] + 1} applies instead")
+    if key == NEXT_UPSTREAM and hop is not None:
+        return IgnoredValue(value, f'proxy_next_upstream "{hop.retries.on}" applies instead')
+    if key == NEXT_UPSTREAM_TIMEOUT and hop is not None:
+        window = "no limit" if math.isinf(hop.retries.window) else f"{hop.retries.window:g}s"
+        return IgnoredValue(value, f"a retry window of {window} applies instead")
+    return IgnoredValue(value, f'{SYSTEM}\'s {key} default "{DEFAULT_SETTINGS[(SYSTEM, key)][0]}" applies instead')
+
+
+def ignored_values(linker: Linker) -> Iterator[IgnoredValue]:
+    """Annotation values the controller drops ("60s") on the Ingresses it serves, and ConfigMap values that do not decode."""
+    from timeout_lint.link.kubernetes import controller
+
+    for ingress in linker.inventory.kubernetes.ingresses:
+        if controller(linker, ingress) != SYSTEM:
+            continue
+        _sources_of_ingress, prefix = config_sources(linker, ingress)
+        dropped = annotation_settings(ingress.meta.annotations, prefix).dropped
+        if dropped:
+            (hop,) = ingress_hops(linker, ingress, None)
+            yield from (_instead(value, hop, value.setting.rpartition("/")[2]) for value in dropped)
+    sources, _prefix = _sources(linker, controller_workloads(linker).get(SYSTEM, []))
+    for source in sources:
+        if source.settings is not None and source.location is not None:
+            yield from (_instead(value, None, value.setting) for value in source.settings.dropped)

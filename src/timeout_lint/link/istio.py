@@ -15,12 +15,13 @@ has no sidecar hop. The DestinationRule for the destination host adds its connec
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from timeout_lint.defaults import DEFAULT_RETRIES, lookup
 from timeout_lint.durations import format_seconds
 from timeout_lint.link.core import GraphNode, Linker
-from timeout_lint.model import Hop, Retries, Role, Timeout
+from timeout_lint.model import Hop, IgnoredValue, Retries, Role, Timeout
 
 if TYPE_CHECKING:  # the linker table loads this module on every run; Istio's parser only when Istio objects exist
     from timeout_lint.parsers.istio import Destination, DestinationRule, Gateway, HttpRoute, VirtualService
@@ -103,8 +104,10 @@ def _route_timeouts(virtual_service: VirtualService, route: HttpRoute) -> tuple[
 def _route_retries(route: HttpRoute) -> Retries:
     if route.retries is not None:
         return route.retries
+    from timeout_lint.parsers.istio import ISTIO_RETRY_ON  # here: a tree without Istio never imports its parser
+
     count, _source = DEFAULT_RETRIES[("istio", "retries.attempts")]
-    return Retries(count, "retries.attempts", str(count), False, route.location)
+    return Retries(count, "retries.attempts", str(count), False, route.location, on=ISTIO_RETRY_ON)
 
 
 def _route_notes(route: HttpRoute) -> tuple[str, ...]:
@@ -187,7 +190,7 @@ def _targets(linker: Linker, virtual_service: VirtualService, destination: Desti
         return [linker.unresolved(host, destination.location, "a wildcard host")], None
     if "." not in host or host.endswith(".svc.cluster.local"):
         namespace = parts[1] if len(parts) > 1 else virtual_service.meta.namespace
-        return [linker.unresolved(f"Service {namespace}/{parts[0]}", destination.location, "not found in the linted files")], None
+        return [linker.missing(f"Service {namespace}/{parts[0]}", destination.location)], None
     if len(parts) == 2 or host.endswith(".svc"):
         reason = f"Istio reads a host with a dot as written; for the Service write {parts[0]} or {parts[0]}.{parts[1]}.svc.cluster.local"
         if linker.services.get((parts[1], parts[0])) is not None:
@@ -228,3 +231,16 @@ def link_virtual_services(linker: Linker) -> None:
                         )
                     )
                     node.edges.extend(t for t in targets if t not in node.edges)
+
+
+def ignored_values(linker: Linker) -> Iterator[IgnoredValue]:
+    """A retries.perTryTimeout that Istio drops with its retry policy (attempts 0), with the route timeout that applies instead."""
+    for virtual_service in linker.inventory.custom.get(_VIRTUAL_SERVICES, []):
+        for route in virtual_service.http:
+            for value in route.dropped:
+                if route.timeout is not None:
+                    yield IgnoredValue(
+                        value, f"the route timeout {route.timeout.raw} applies instead, to every try", route.timeout.location
+                    )
+                else:
+                    yield IgnoredValue(value, f"no timeout applies instead: {route.label} has none")

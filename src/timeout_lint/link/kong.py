@@ -14,16 +14,19 @@ timeouts; upstream_policy_references keeps each reference with what it resolves 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.defaults import DEFAULT_RETRIES, lookup
 from timeout_lint.link.core import Linker
 from timeout_lint.link.gateway_api import HTTP_ROUTES, attachments
-from timeout_lint.model import Hop, Location, Retries, Role, Timeout
+from timeout_lint.model import DroppedValue, Hop, IgnoredValue, Location, Retries, Role, Site, Timeout
 from timeout_lint.parsers.kong import (
     ANNOTATION_FOR_FIELD,
     MAX_MS,
     OVERRIDE_ANNOTATION,
+    RETRIES_ANNOTATION,
+    TIMEOUT_ANNOTATIONS,
     TIMEOUT_FIELDS,
     UPSTREAM_POLICY_ANNOTATION,
     KongIngress,
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
     from timeout_lint.config import Version
     from timeout_lint.link.gateway_api import Attachment
     from timeout_lint.parse import Inventory
-    from timeout_lint.parsers.gateway_api import BackendRef, HTTPRoute, HTTPRouteRule
+    from timeout_lint.parsers.gateway_api import BackendRef, HTTPRoute, HTTPRouteRule, RouteTimeout
     from timeout_lint.parsers.kubernetes import Ingress, Meta, Service
 
 
@@ -61,6 +64,20 @@ def service_view(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngres
     return KongServiceView(override, override_applies, annotations_apply)
 
 
+#: What Kong retries: its nginx template sets no proxy_next_upstream, so nginx's default decides
+#: (timeouts.md section 2.1): connection errors and timeouts before the response header.
+KONG_RETRY_ON = "error timeout"
+
+
+def upstream_keepalive(location: Location) -> Timeout:
+    """How long Kong keeps idle connections to a service's targets: kong.conf, not a service field,
+    so the default applies wherever the files do not show Kong's own configuration."""
+    return lookup("kong", "upstream_keepalive_idle_timeout").timeout(
+        location,
+        hint="set upstream_keepalive_idle_timeout (kong.conf, or KONG_UPSTREAM_KEEPALIVE_IDLE_TIMEOUT on Kong) below {value}",
+    )
+
+
 def kong_hop(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], kic_version: Version | None) -> Hop:
     """Kong's timeouts for requests to ``service``: annotation > KongIngress.proxy > Kong default."""
     view = service_view(service, kong_ingresses, kic_version)
@@ -68,12 +85,22 @@ def kong_hop(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], 
     proxy = view.override.proxy if view.override_applies and view.override.proxy is not None else KongSettings({})
     timeouts = []
     for field_name in ("connect_timeout", "read_timeout", "write_timeout"):
-        chosen = annotations.timeouts.get(field_name) or proxy.timeouts.get(field_name)
+        annotation = ANNOTATION_FOR_FIELD[field_name]
+        # --fix: the annotation on the Service, which only that Service's Kong service reads
+        on_service = _annotation_site(service, annotation) if view.annotations_apply else None
+        chosen = annotations.timeouts.get(field_name)
+        if chosen is None and field_name in proxy.timeouts:
+            chosen = proxy.timeouts[field_name]  # a KongIngress other Services may name too
+            if chosen.site is not None:
+                chosen = chosen._replace(site=chosen.site._replace(own=on_service))
         if chosen is None:
-            annotation = ANNOTATION_FOR_FIELD[field_name]
-            chosen = lookup("kong", field_name).timeout(
-                service.location,
-                hint=f'set the annotation {annotation} on {service.ref} to more than "{{value}}" (milliseconds)',
+            chosen = (
+                lookup("kong", field_name)
+                .timeout(
+                    service.location,
+                    hint=f'set the annotation {annotation} on {service.ref} to more than "{{value}}" (milliseconds)',
+                )
+                ._replace(site=on_service)
             )
         timeouts.append(chosen)
     retries = annotations.retries or proxy.retries
@@ -85,8 +112,14 @@ def kong_hop(service: Meta, kong_ingresses: dict[tuple[str, str], KongIngress], 
         role=Role.INGRESS,
         name=f"Kong service for {service.ref}",
         location=service.location,
-        timeouts=tuple(timeouts),
-        retries=retries,
+        timeouts=(*timeouts, upstream_keepalive(service.location)),
+        retries=retries._replace(on=KONG_RETRY_ON),
+    )
+
+
+def _annotation_site(service: Meta, annotation: str) -> Site:
+    return Site(
+        "yaml", "ms", service.location, action="put", path=("metadata", "annotations", annotation), quoted=True, maximum=MAX_MS / 1000
     )
 
 
@@ -168,6 +201,66 @@ def ingress_hops(linker: Linker, ingress: Ingress, service: Service | None, back
     return (hop,)
 
 
+_FIELDS = ("connect_timeout", "read_timeout", "write_timeout")  # the order of kong_hop's timeouts
+
+
+def _instead(value: DroppedValue, hop: Hop, field_name: str) -> IgnoredValue:
+    """What Kong uses for ``field_name`` (a timeout field, or "retries") on this hop, in place of ``value``."""
+    if field_name == "retries":
+        retries = hop.retries
+        if retries.explicit:
+            return IgnoredValue(value, f"{retries.setting} {retries.raw} applies instead", retries.location)
+        return IgnoredValue(value, f"Kong's retries default {retries.raw} applies instead")
+    return IgnoredValue.replaced_by(value, hop.timeouts[_FIELDS.index(field_name)], "Kong")
+
+
+def _kong_field(setting: str) -> str:
+    """konghq.com/read-timeout, proxy.read_timeout, read_timeout -> read_timeout; the retries settings -> retries."""
+    if setting in TIMEOUT_ANNOTATIONS:
+        return TIMEOUT_ANNOTATIONS[setting][0]
+    return "retries" if setting == RETRIES_ANNOTATION else setting.rpartition(".")[2]
+
+
+def ignored_values(linker: Linker) -> Iterator[IgnoredValue]:
+    """Kong values KIC drops (a "60s" annotation, a value out of Kong's range, a quoted KongIngress integer, an HTTPRoute
+    timeouts.request), each with what Kong uses instead."""
+    inventory = linker.inventory
+    version = inventory.config.kong_ingress_controller
+    index = linker.index("kong_ingresses", lambda: kong_ingresses_by_name(inventory.kong_ingresses))
+    keys = (*TIMEOUT_ANNOTATIONS, RETRIES_ANNOTATION)
+    naming: dict[tuple[str, str], list[Service]] = {}
+    for service in inventory.kubernetes.services:
+        override = (service.meta.annotation(OVERRIDE_ANNOTATION) or "").strip()
+        if override:
+            naming.setdefault((service.meta.namespace, override), []).append(service)
+        if not any(key in service.meta.annotations for key in keys):
+            continue
+        dropped = annotation_settings(service.meta.annotations).dropped
+        if dropped and service_view(service.meta, index, version).annotations_apply:
+            hop = kong_hop(service.meta, index, version)
+            yield from (_instead(value, hop, _kong_field(value.setting)) for value in dropped)
+    if version is None or not version.at_least(3, 0):  # from 3.0 on the whole proxy block is ignored: TL301
+        for kong_ingress in inventory.kong_ingresses:
+            if kong_ingress.proxy is None:
+                continue
+            services = naming.get((kong_ingress.meta.namespace, kong_ingress.meta.name), [])
+            for value in kong_ingress.proxy.dropped:
+                field_name = _kong_field(value.setting)
+                choices = {_instead(value, kong_hop(s.meta, index, version), field_name) for s in services}
+                if len(choices) == 1:
+                    yield choices.pop()
+                    continue
+                default = lookup("kong", field_name).timeout(kong_ingress.meta.location) if field_name != "retries" else None
+                shown = (
+                    f"Kong's {default.shown}"
+                    if default is not None
+                    else f"Kong's retries default {DEFAULT_RETRIES[('kong', 'retries')][0]}"
+                )
+                where = " for the Services that name it without annotations of their own" if services else ""
+                yield IgnoredValue(value, f"{shown} applies instead{where}")
+    yield from _http_route_ignored(linker)
+
+
 # -- HTTPRoute on a Kong Gateway ------------------------------------------------------------------
 
 
@@ -198,6 +291,35 @@ def _kong_route_services(linker: Linker) -> dict[tuple, list[tuple[HTTPRoute, HT
     return groups
 
 
+def _milliseconds(value: RouteTimeout) -> int:
+    """What KIC writes to Kong for timeouts.backendRequest: whole milliseconds, 0 for 0s."""
+    return 0 if math.isinf(value.seconds) else round(value.seconds * 1000)
+
+
+def _http_route_ignored(linker: Linker) -> Iterator[IgnoredValue]:
+    """timeouts.request on a Kong Gateway's HTTPRoute (KIC reads only backendRequest), and a backendRequest out of Kong's range."""
+    from timeout_lint.link.gateway_api import attachments
+    from timeout_lint.parsers.gateway_api import HTTP_ROUTES
+
+    for route in linker.inventory.custom.get(HTTP_ROUTES, []):
+        kong = [a for a in attachments(linker, route) if a.implementation == "kong"]
+        if not kong:
+            continue
+        for rule in route.rules:
+            dropped = []
+            if rule.request is not None:
+                reason = "Kong Ingress Controller uses only timeouts.backendRequest"
+                dropped.append(DroppedValue(rule.request.setting, rule.request.raw, reason, rule.request.location))
+            value = rule.backend_request
+            if value is not None and not 1 <= _milliseconds(value) <= MAX_MS:
+                reason = f"Kong Ingress Controller writes it as {_milliseconds(value)} ms, outside Kong's range 1..{MAX_MS} ms, which Kong refuses"
+                dropped.append(DroppedValue(value.setting, value.raw, reason, value.location))
+            if not dropped or not rule.backend_refs:
+                continue
+            (hop,) = http_route_hops(linker, route, rule, rule.backend_refs[0], kong[0])
+            yield from (IgnoredValue.replaced_by(d, hop.timeouts[_FIELDS.index("read_timeout")], "Kong") for d in dropped)
+
+
 def _backend_request(shared: list[tuple[HTTPRoute, HTTPRouteRule]], notes: list[str]) -> tuple[HTTPRoute, HTTPRouteRule, int] | None:
     """KIC applyTimeoutToServiceFromHTTPRouteRule over the rules of one Kong service: the last one whose
     backendRequest differs from 60000 ms is written to connect/read/write_timeout."""
@@ -206,7 +328,7 @@ def _backend_request(shared: list[tuple[HTTPRoute, HTTPRouteRule]], notes: list[
         value = rule.backend_request
         if value is None:
             continue
-        millis = 0 if math.isinf(value.seconds) else round(value.seconds * 1000)  # 0s: KIC writes 0 ms
+        millis = _milliseconds(value)
         if not 1 <= millis <= MAX_MS:
             notes.append(
                 f"timeouts.backendRequest {value.raw} of HTTPRoute {route.meta.namespace}/{route.meta.name} {route.rule_label(rule)} "
@@ -232,7 +354,16 @@ def http_route_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backe
         source_route, source_rule, _millis = chosen
         value = source_rule.backend_request
         for field_name, kind in TIMEOUT_FIELDS.items():
-            from_route[field_name] = Timeout(kind, value.setting, value.seconds, value.raw, True, value.location)
+            from_route[field_name] = Timeout(
+                kind,
+                value.setting,
+                value.seconds,
+                value.raw,
+                True,
+                value.location,
+                comment=value.comment,
+                site=_backend_request_site(value, source_rule),
+            )
         if source_rule is not rule:
             notes.append(
                 f"timeouts.backendRequest {value.raw} of HTTPRoute {source_route.meta.namespace}/{source_route.meta.name} "
@@ -278,6 +409,9 @@ def http_route_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backe
                     f"{ANNOTATION_FOR_FIELD[field_name]} overrides it)"
                 ),
             )
+            # --fix: timeouts.backendRequest on the rule; the API server refuses one longer than timeouts.request
+            site = Site("yaml", "gateway", rule.location, action="put", path=("timeouts", "backendRequest"))
+            chosen_timeout = chosen_timeout._replace(site=_below_request(site, rule))
         timeouts.append(chosen_timeout)
     if retries is None:
         count, _source = DEFAULT_RETRIES[("kong-httproute", "retries")]
@@ -288,8 +422,22 @@ def http_route_hops(linker: Linker, route: HTTPRoute, rule: HTTPRouteRule, backe
             role=Role.INGRESS,
             name=f"Kong service for HTTPRoute {route.meta.namespace}/{route.meta.name} {route.rule_label(rule)}",
             location=rule.location,
-            timeouts=tuple(timeouts),
-            retries=retries,
+            timeouts=(*timeouts, upstream_keepalive(rule.location)),
+            retries=retries._replace(on=KONG_RETRY_ON),
             notes=tuple(notes),
         ),
     )
+
+
+def _backend_request_site(value, rule: HTTPRouteRule) -> Site:
+    """--fix for timeouts.backendRequest as written on an HTTPRoute rule."""
+    return _below_request(Site("yaml", "gateway", value.location, fragment=value.raw, written=value.raw), rule)
+
+
+def _below_request(site: Site, rule: HTTPRouteRule) -> Site:
+    """The API server refuses a timeouts.backendRequest longer than the rule's timeouts.request."""
+    if rule.request is None:
+        return site
+    from timeout_lint.link.gateway_api import duration_site
+
+    return site._replace(maximum=rule.request.seconds, ceiling=duration_site(rule.request).key)

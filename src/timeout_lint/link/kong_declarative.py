@@ -9,10 +9,12 @@ in the same file first, then in the other declarative files of its directory, wh
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from timeout_lint.link.core import GraphNode, Linker
-from timeout_lint.model import Hop, Retries, Role
+from timeout_lint.link.kong import KONG_RETRY_ON, upstream_keepalive
+from timeout_lint.model import Hop, IgnoredValue, Retries, Role, Site
 
 if TYPE_CHECKING:  # this module is loaded on every run; what it needs beyond that, only when there is a file
     from timeout_lint.parsers.kong_declarative import DeclarativeConfig, KongRoute, KongService, KongUpstream
@@ -23,6 +25,7 @@ TIMEOUT_FIELDS = ("connect_timeout", "read_timeout", "write_timeout")
 def service_hop(service: KongService) -> Hop:
     """Kong's timeouts for one declarative service: what it sets, else Kong's defaults at the service."""
     from timeout_lint.defaults import DEFAULT_RETRIES, lookup
+    from timeout_lint.parsers.kong import MAX_MS
 
     timeouts = []
     notes = []
@@ -32,8 +35,10 @@ def service_hop(service: KongService) -> Hop:
             continue
         chosen = service.settings.timeouts.get(field_name)
         if chosen is None:
-            chosen = lookup("kong", field_name).timeout(
-                service.location, hint=f"set {field_name} on Kong service {service.label} to more than {{value}} (milliseconds)"
+            chosen = (
+                lookup("kong", field_name)
+                .timeout(service.location, hint=f"set {field_name} on Kong service {service.label} to more than {{value}} (milliseconds)")
+                ._replace(site=Site("yaml", "ms", service.location, action="put", path=(field_name,), maximum=MAX_MS / 1000))
             )
         timeouts.append(chosen)
     for dropped in service.settings.dropped:
@@ -47,10 +52,26 @@ def service_hop(service: KongService) -> Hop:
         role=Role.PROXY,
         name=f"Kong service {service.label}",
         location=service.location,
-        timeouts=tuple(timeouts),
-        retries=retries,
+        timeouts=(*timeouts, upstream_keepalive(service.location)),
+        retries=retries._replace(on=KONG_RETRY_ON),
         notes=tuple(notes),
     )
+
+
+def ignored_values(linker: Linker) -> Iterator[IgnoredValue]:
+    """Service values Kong refuses in a declarative file (a string, zero, out of range), with what timeout-lint checks instead."""
+    for config in linker.inventory.kong_declarative:
+        for service in config.services:
+            if not service.settings.dropped:
+                continue
+            hop = service_hop(service)
+            for value in service.settings.dropped:
+                if value.setting == "retries":
+                    yield IgnoredValue(value, f"timeout-lint checks Kong's retries default {hop.retries.raw} in its place")
+                    continue
+                timeout = next((t for t in hop.timeouts if t.setting == value.setting), None)
+                if timeout is not None:
+                    yield IgnoredValue(value, f"timeout-lint checks Kong's {timeout.shown} in its place")
 
 
 class _Scope:
@@ -115,11 +136,7 @@ def _link_route(linker: Linker, scope: _Scope, config: DeclarativeConfig, route:
         )
     )
     if service is None:
-        node.edges.append(
-            linker.unresolved(
-                f"Kong service {route.service_ref}", route.service_ref_location or route.location, "not found in the linted files"
-            )
-        )
+        node.edges.append(linker.missing(f"Kong service {route.service_ref}", route.service_ref_location or route.location))
         return
     node.edges.extend(linker.index(f"kong-declarative-edges:{service.location}", lambda: _service_edges(linker, scope, config, service)))
 

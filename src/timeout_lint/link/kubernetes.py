@@ -142,6 +142,15 @@ def controller(linker: Linker, ingress: Ingress) -> str | None:
     return cache[key]
 
 
+def class_controller(linker: Linker, ingress: Ingress) -> str | None:
+    """The controller that serves an Ingress which names its class (``controller``'s decision), None for a class-less one.
+
+    A class-less Ingress may be read by more than the controller chosen for it: Traefik's kubernetesIngress provider,
+    without an ingressClass option, takes every Ingress that has no class. Rules that say "nothing reads it" ask this.
+    """
+    return controller(linker, ingress) if ingress.class_name is not None else None
+
+
 def _controller(linker: Linker, ingress: Ingress) -> str | None:
     classes = ingress_classes(linker)
     name = ingress.class_name
@@ -280,9 +289,7 @@ def link_ingresses(linker: Linker) -> None:
     for node_id, (ingress, backend, service) in linker.index("ingress_backends", dict).items():
         node = linker.graph.nodes[node_id]
         if service is None:
-            node.edges.append(
-                linker.unresolved(f"Service {ingress.meta.namespace}/{backend.service}", backend.location, "not found in the linted files")
-            )
+            node.edges.append(linker.missing(f"Service {ingress.meta.namespace}/{backend.service}", backend.location))
         else:
             node.edges.extend(target for target in forward_to_service(linker, service) if target != node_id)
 

@@ -11,12 +11,14 @@ The hop carries two sets of timeouts (defaults.PRECEDENCE["traefik", ...]):
 
 from __future__ import annotations
 
+import math
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.defaults import lookup
 from timeout_lint.link.core import GraphNode, Linker
-from timeout_lint.model import Hop, Location, Role, Timeout
+from timeout_lint.model import Hop, IgnoredValue, Location, Role, Timeout
 
 if TYPE_CHECKING:  # the linker table loads this module on every run; Traefik's parser only when Traefik objects exist
     from timeout_lint.parsers.kubernetes import Ingress, Service
@@ -60,6 +62,49 @@ def _static(linker: Linker) -> tuple[StaticConfig | None, tuple[str, ...]]:
     return configs[0], notes
 
 
+def _lookup(transports: _Transports, reference: str, namespace: str) -> tuple[ServersTransport | None, str, bool]:
+    """The ServersTransport a reference names (a bare name in ``namespace``, or ``namespace-name@kubernetescrd``),
+    how to name it, and whether it would be in the linted files at all (another provider's is not)."""
+    name, at, provider = reference.partition("@")
+    if not at:
+        return transports.by_name.get((namespace, name)), f"ServersTransport {namespace}/{name}", True
+    if provider == _CRD_PROVIDER:
+        return transports.by_id.get(normalize(name)), f"ServersTransport {reference}", True
+    return None, f"ServersTransport {reference}", False
+
+
+class TransportReference(NamedTuple):
+    label: str  # "ServersTransport shop/slow"
+    location: Location  # where it is named
+    owner: str  # "IngressRoute shop/web", "Service shop/api"
+
+
+def missing_servers_transports(linker: Linker) -> Iterator[TransportReference]:
+    """ServersTransports named by an IngressRoute service or a Service annotation that no linted file defines."""
+    from timeout_lint.parsers.traefik import SERVERS_TRANSPORT_ANNOTATION
+
+    transports: _Transports = linker.index("traefik_transports", lambda: _Transports(linker))
+    for key in _INGRESS_ROUTES:
+        for route_object in linker.inventory.custom.get(key, []):
+            meta = route_object.meta
+            for route in route_object.routes:
+                for backend in route.backends:
+                    reference = backend.servers_transport
+                    if not reference or reference == _DEFAULT_TRANSPORT:
+                        continue
+                    found, label, readable = _lookup(transports, reference, backend.namespace or meta.namespace)
+                    if found is None and readable:
+                        yield TransportReference(label, backend.servers_transport_location or backend.location, meta.ref)
+    for service in linker.inventory.kubernetes.services:
+        entry = service.meta.annotations.get(SERVERS_TRANSPORT_ANNOTATION)
+        reference = (entry.value or "").strip() if entry is not None else ""
+        if not reference or reference == _DEFAULT_TRANSPORT:
+            continue
+        found, label, readable = _lookup(transports, reference, service.meta.namespace)
+        if found is None and readable:
+            yield TransportReference(label, entry.location, service.meta.ref)
+
+
 def _forwarding(
     linker: Linker,
     reference: str | None,
@@ -79,23 +124,17 @@ def _forwarding(
             where = static.location
         how = "set serversTransport.forwardingTimeouts.{field} in Traefik's static configuration"
     else:
-        name, at, provider = reference.partition("@")
-        found = None
-        if not at:
-            found = transports.by_name.get((namespace, name))
-            label = f"ServersTransport {namespace}/{name}"
-        elif provider == _CRD_PROVIDER:
-            found = transports.by_id.get(normalize(name))
-            label = f"ServersTransport {reference}"
+        found, label, readable = _lookup(transports, reference, namespace)
+        provider = reference.partition("@")[2]
+        if provider == _CRD_PROVIDER:
             notes += ("a namespace-name@kubernetescrd reference needs allowCrossNamespace on Traefik's kubernetesCRD provider",)
-        else:
-            label = f"ServersTransport {reference}"
+        elif not readable:
             notes += (f"{label} comes from Traefik's {provider} provider, which is not read: Traefik's defaults assumed",)
         if found is not None:
             explicit = found.timeouts
             where = found.meta.location
             how = f"set spec.forwardingTimeouts.{{field}} on {found.meta.ref}"
-        elif not at or provider == _CRD_PROVIDER:
+        elif readable:
             notes += (f"{label} is not in the linted files: Traefik's defaults assumed",)
             where = reference_location or anchor
     timeouts = [
@@ -194,7 +233,7 @@ def _link_backend(linker: Linker, route_object: IngressRoute, index: int, match:
     else:
         service = linker.services.get((namespace, backend.name))
         if service is None:
-            node.edges.append(linker.unresolved(f"Service {namespace}/{backend.name}", backend.location, "not found in the linted files"))
+            node.edges.append(linker.missing(f"Service {namespace}/{backend.name}", backend.location))
         else:
             node.edges.extend(linker.service_apps(service))
 
@@ -206,3 +245,16 @@ def link_ingress_routes(linker: Linker) -> None:
             for route in route_object.routes:
                 for backend in route.backends:
                     _link_backend(linker, route_object, route.index, route.match, backend)
+
+
+def ignored_values(linker: Linker) -> Iterator[IgnoredValue]:
+    """ServersTransport values Traefik cannot read, which it replaces with 0: no timeout at all."""
+    transports: _Transports = linker.index("traefik_transports", lambda: _Transports(linker))
+    for transport in transports.by_name.values():
+        for value in transport.dropped:
+            field_name = value.setting.rpartition(".")[2]
+            default = lookup("traefik", field_name)
+            usual = (
+                "as by default" if math.isinf(default.seconds) else f"not even Traefik's default {default.timeout(value.location).written}"
+            )
+            yield IgnoredValue(value, f"0 applies instead: no {field_name} limit at all ({usual})")

@@ -37,6 +37,7 @@ def app_server_hops(linker: Linker, owner) -> tuple[Hop, ...]:
                 location=keepalive.location,
                 unit="s",
                 side=Side.DOWNSTREAM,
+                comment=keepalive.comment,
             ),
         )
     return (

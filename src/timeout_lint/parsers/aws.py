@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from timeout_lint.model import DroppedValue, Kind, Location, Side, Timeout
+from timeout_lint.model import DroppedValue, Kind, Location, Side, Site, Timeout
+from timeout_lint.parsers.declarations import AnnotationNames
 
 if TYPE_CHECKING:
     from timeout_lint.parsers.declarations import Entry
@@ -32,12 +33,61 @@ ALB_GROUP = "alb.ingress.kubernetes.io/group.name"
 ANNOTATION_PREFIX = "service.beta.kubernetes.io/aws-load-balancer-"
 LB_TYPE = "service.beta.kubernetes.io/aws-load-balancer-type"
 ELB_IDLE_TIMEOUT = "service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout"
+#: a Classic ELB's listener protocol towards the instances (tcp by default; http/https keeps connections)
+ELB_BACKEND_PROTOCOL = "service.beta.kubernetes.io/aws-load-balancer-backend-protocol"
 LISTENER_ATTRIBUTES = "service.beta.kubernetes.io/aws-load-balancer-listener-attributes."
 NLB_IDLE_TIMEOUT = "tcp.idle_timeout.seconds"
 SSL_CERT = "service.beta.kubernetes.io/aws-load-balancer-ssl-cert"
 SSL_PORTS = "service.beta.kubernetes.io/aws-load-balancer-ssl-ports"
 NLB_CLASS = "service.k8s.aws/nlb"
 
+#: AWS Load Balancer Controller Ingress annotations (docs/guide/ingress/annotations.md); more come with releases, so
+#: only unknown names that look like a timeout are flagged
+ALB_ANNOTATION_NAMES = AnnotationNames(
+    prefix="alb.ingress.kubernetes.io/",
+    system="the AWS Load Balancer Controller",
+    known=frozenset(
+        """
+        load-balancer-name group.name group.order tags ip-address-type scheme subnets security-groups
+        manage-backend-security-group-rules customer-owned-ipv4-pool ipam-ipv4-pool-id load-balancer-attributes wafv2-acl-arn
+        waf-acl-id shield-advanced-protection listen-ports ssl-redirect inbound-cidrs security-group-prefix-lists
+        certificate-arn ssl-policy target-type backend-protocol backend-protocol-version target-group-attributes
+        healthcheck-port healthcheck-protocol healthcheck-path healthcheck-interval-seconds healthcheck-timeout-seconds
+        healthy-threshold-count unhealthy-threshold-count success-codes auth-type auth-idp-cognito auth-idp-oidc
+        auth-on-unauthenticated-request auth-scope auth-session-cookie auth-session-timeout target-node-labels
+        mutual-authentication multi-cluster-target-group listener-attributes minimum-load-balancer-capacity use-regex-path-match
+        frontend-nlb-scheme enable-frontend-nlb
+        """.split()
+    ),
+    complete=False,
+    timeout_names=("load-balancer-attributes",),
+    families=("actions.", "conditions.", "transforms.", "listener-attributes.", "frontend-nlb-"),
+    instead=(
+        ("connection-idle-timeout", f"{ALB_IDLE_TIMEOUT}=N in alb.ingress.kubernetes.io/load-balancer-attributes"),
+        ("idle-timeout", f"{ALB_IDLE_TIMEOUT}=N in alb.ingress.kubernetes.io/load-balancer-attributes"),
+        ("idle-timeout-seconds", f"{ALB_IDLE_TIMEOUT}=N in alb.ingress.kubernetes.io/load-balancer-attributes"),
+    ),
+    controller="aws-alb",
+)
+#: Service annotations of the in-tree AWS cloud provider and the AWS Load Balancer Controller that set timeouts;
+#: both read many more under this prefix, so only unknown names that look like a timeout are flagged
+SERVICE_ANNOTATION_NAMES = AnnotationNames(
+    prefix=ANNOTATION_PREFIX,
+    system="the AWS cloud provider or the AWS Load Balancer Controller",
+    known=frozenset(
+        """
+        connection-idle-timeout connection-draining-enabled connection-draining-timeout healthcheck-timeout healthcheck-interval
+        healthcheck-healthy-threshold healthcheck-unhealthy-threshold type
+        """.split()
+    ),
+    complete=False,
+    timeout_names=("connection-idle-timeout", "listener-attributes."),
+    families=("listener-attributes.",),
+    instead=(
+        ("idle-timeout", f"{ELB_IDLE_TIMEOUT} (Classic ELB), or {NLB_IDLE_TIMEOUT}=N in {LISTENER_ATTRIBUTES}TCP-<port> (NLB)"),
+        ("connection-timeout", f"{ELB_IDLE_TIMEOUT} (Classic ELB), or {NLB_IDLE_TIMEOUT}=N in {LISTENER_ATTRIBUTES}TCP-<port> (NLB)"),
+    ),
+)
 _DIGITS = re.compile(r"[0-9]+")
 ALB_RANGE = (1, 4000)
 ELB_RANGE = (1, 4000)
@@ -89,8 +139,12 @@ def _seconds(setting: str, raw: str, location: Location, bounds: tuple[int, int]
     return number
 
 
-def _timeout(setting: str, seconds: int, raw: str, location: Location) -> Timeout:
-    return Timeout(Kind.IDLE, setting, float(seconds), raw, True, location, unit="s", side=Side.BOTH)
+def _timeout(setting: str, seconds: int, raw: str, entry: Entry, fragment: str, bounds: tuple[int, int]) -> Timeout:
+    """``fragment``: the text of the annotation's value that holds it, which --fix rewrites."""
+    site = Site("yaml", "s", entry.location, fragment=fragment, written=raw, maximum=float(bounds[1]))
+    return Timeout(
+        Kind.IDLE, setting, float(seconds), raw, True, entry.location, unit="s", side=Side.BOTH, comment=entry.comment, site=site
+    )
 
 
 def alb_idle_timeout(annotations: dict[str, Entry]) -> tuple[Timeout | None, tuple[DroppedValue, ...]]:
@@ -108,7 +162,8 @@ def alb_idle_timeout(annotations: dict[str, Entry]) -> tuple[Timeout | None, tup
     if raw is None:
         return None, ()
     seconds = _seconds(ALB_IDLE_TIMEOUT, raw, entry.location, ALB_RANGE, dropped)
-    return (_timeout(ALB_IDLE_TIMEOUT, seconds, raw, entry.location) if seconds is not None else None), tuple(dropped)
+    timeout = _timeout(ALB_IDLE_TIMEOUT, seconds, raw, entry, f"{ALB_IDLE_TIMEOUT}={raw}", ALB_RANGE) if seconds is not None else None
+    return timeout, tuple(dropped)
 
 
 def load_balancer_kind(service: Service) -> LoadBalancerKind | None:
@@ -134,7 +189,8 @@ def elb_idle_timeout(service: Service) -> tuple[Timeout | None, tuple[DroppedVal
     dropped: list[DroppedValue] = []
     raw = entry.value or ""
     seconds = _seconds(ELB_IDLE_TIMEOUT, raw, entry.location, ELB_RANGE, dropped)
-    timeout = _timeout(ELB_IDLE_TIMEOUT, seconds, raw.strip(), entry.location) if seconds is not None else None
+    written = raw.strip()
+    timeout = _timeout(ELB_IDLE_TIMEOUT, seconds, written, entry, written, ELB_RANGE) if seconds is not None else None
     return timeout, tuple(dropped)
 
 
@@ -180,9 +236,13 @@ def nlb_listeners(service: Service, kind: LoadBalancerKind) -> tuple[list[Listen
             elif raw is not None:
                 seconds = _seconds(NLB_IDLE_TIMEOUT, raw, entry.location, NLB_RANGE, dropped)
                 if seconds is not None:
-                    idle = _timeout(f"{protocol}-{port.port} {NLB_IDLE_TIMEOUT}", seconds, raw, entry.location)
+                    setting = f"{protocol}-{port.port} {NLB_IDLE_TIMEOUT}"
+                    idle = _timeout(setting, seconds, raw, entry, f"{NLB_IDLE_TIMEOUT}={raw}", NLB_RANGE)
         listeners.append(Listener(port.port, protocol, idle, is_tls or kind.controller == "in-tree", annotation))
     for key, entry in service.meta.annotations.items():
         if key.startswith(LISTENER_ATTRIBUTES) and key not in used:
             dropped.append(DroppedValue(key, entry.value or "", "names no TCP listener of this Service", entry.location))
+    entry = service.meta.annotations.get(ELB_IDLE_TIMEOUT)
+    if entry is not None:
+        dropped.append(DroppedValue(ELB_IDLE_TIMEOUT, entry.value or "", "it applies to Classic ELBs only", entry.location))
     return listeners, tuple(dropped)

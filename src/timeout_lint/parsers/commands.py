@@ -33,6 +33,7 @@ class Arg(NamedTuple):
     text: str
     location: Location
     exact: bool = False  # the text is written verbatim from `location` on, so positions inside it are known
+    comment: str | None = None  # a comment at the end of the line the word is written on
 
 
 class Invocation(NamedTuple):
@@ -76,7 +77,9 @@ def yaml_args(node: Y | None) -> tuple[Arg, ...]:
                 location = location._replace(column=location.column + 1)
             line_text = source.line_text(location.line)
             exact = line_text[location.column - 1 : location.column - 1 + len(item.text)] == item.text
-            out.append(Arg(item.text, location, exact))
+            # a YAML comment can only follow the scalar's end; inside a block scalar "#" is text
+            comment = source.comment_at(item.node.end_mark.line + 1) if not item.block_scalar else None
+            out.append(Arg(item.text, location, exact, comment))
         return tuple(out)
     if not node.is_scalar or not node.text:
         return ()
@@ -86,7 +89,10 @@ def yaml_args(node: Y | None) -> tuple[Arg, ...]:
     for text in lines[:-1]:
         starts.append(starts[-1] + len(text) + 1)
     position = _offset(lines, node.line, node.column)
-    end = _offset(lines, node.node.end_mark.line + 1, node.node.end_mark.column + 1)
+    last_line = node.node.end_mark.line + 1
+    end = _offset(lines, last_line, node.node.end_mark.column + 1)
+    # a YAML comment can only follow the scalar's end; inside a block scalar "#" is text
+    comment = source.comment_at(last_line) if not node.block_scalar else None
     out = []
     for word in _split(node.text):
         found = source.text.find(word, position, end) if word else -1
@@ -94,7 +100,7 @@ def yaml_args(node: Y | None) -> tuple[Arg, ...]:
             out.append(Arg(word, node.location))
             continue
         line, column = _position(starts, found)
-        out.append(Arg(word, source.location(line, column, node.pointer), True))
+        out.append(Arg(word, source.location(line, column, node.pointer), True, comment if line == last_line else None))
         position = found + len(word)
     return tuple(out)
 
@@ -114,7 +120,8 @@ def _inner(script: Arg) -> list[Arg]:
             location = script.location._replace(line=script.location.line + newlines, column=found - before.rfind("\n"))
         else:
             location = script.location._replace(column=script.location.column + found)
-        out.append(Arg(word, location, True))
+        on_last_line = newlines == script.text.count("\n")  # the script's comment ends its last line
+        out.append(Arg(word, location, True, script.comment if on_last_line else None))
         position = found + len(word)
     return out
 

@@ -24,6 +24,35 @@ class Entry(NamedTuple):
     comment: str | None = None  # a comment at the end of the value's line
 
 
+class AnnotationNames(NamedTuple):
+    """The annotations one system reads under its prefix, for TL305 (each system's parser keeps its own)."""
+
+    prefix: str  # "konghq.com/"
+    system: str  # who reads them, for messages: "Kong Ingress Controller"
+    known: frozenset[str]  # names after the prefix that the system reads (or read in earlier releases)
+    #: True when ``known`` lists every name the system reads, so that any other name is a mistake; False when the
+    #: list cannot be complete (it changes with every release), and only names that look like a timeout are flagged
+    complete: bool
+    #: the names that set timeouts: an unknown name close to one of them is flagged even when the list is incomplete
+    timeout_names: tuple[str, ...] = ()
+    families: tuple[str, ...] = ()  # name prefixes that stand for many names ("headers." for konghq.com/headers.x-foo)
+    #: (name, what to write instead) for names people write for another setting
+    instead: tuple[tuple[str, str], ...] = ()
+    #: the ingress controller (link/kubernetes.py) that reads them on an Ingress; None for Services or any object
+    controller: str | None = None
+
+
+#: timeout-lint's own keys, as annotations or labels; its whole list
+ANNOTATION_NAMES = AnnotationNames(
+    prefix="timeout-lint/",
+    system="timeout-lint",
+    # and "source", parsers/appsource.py SOURCE_KEY
+    known=frozenset({*(key.removeprefix("timeout-lint/") for key in (WORST_CASE_KEY, FIRST_BYTE_KEY, MAX_GAP_KEY, DISABLE_KEY)), "source"}),
+    complete=True,
+    timeout_names=("worst-case-response", "first-byte", "max-gap"),
+)
+
+
 class AppDeclaration(NamedTuple):
     """A `.timeout-lint.yaml` apps entry: which service, and its worst case."""
 

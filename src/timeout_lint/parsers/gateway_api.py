@@ -60,6 +60,7 @@ class RouteTimeout(NamedTuple):
     raw: str
     seconds: float  # math.inf for 0s: no limit
     location: Location  # the key
+    comment: str | None = None  # a comment at the end of the value's line
 
 
 class InvalidValue(NamedTuple):
@@ -136,7 +137,7 @@ def _duration(timeouts: Y, key: str, invalid: list[InvalidValue]) -> RouteTimeou
         reason = str(exc).removeprefix(f'"{raw}" ')  # the record keeps the raw text apart
         invalid.append(InvalidValue(setting, raw, reason, location))
         return None
-    return RouteTimeout(setting, raw, seconds, location)
+    return RouteTimeout(setting, raw, seconds, location, node.ctx.source.comment_at(node.line))
 
 
 def _parent_refs(spec: Y, meta: Meta) -> tuple[ParentRef, ...]:

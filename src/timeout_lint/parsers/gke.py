@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, NamedTuple
 
-from timeout_lint.model import DroppedValue, Kind, Side, Timeout
+from timeout_lint.model import DroppedValue, Kind, Side, Site, Timeout
+from timeout_lint.parsers.declarations import AnnotationNames
 
 if TYPE_CHECKING:
     from timeout_lint.parsers.declarations import Entry
@@ -26,6 +27,16 @@ if TYPE_CHECKING:
 API_GROUP = "cloud.google.com/"
 BACKEND_CONFIG_KEYS = ("cloud.google.com/backend-config", "beta.cloud.google.com/backend-config")
 MAX_TIMEOUT = 2147483647
+#: GKE reads many cloud.google.com/ annotations (neg, app-protocols, load-balancer-type ...) but none with a
+#: timeout: the backend timeout is a BackendConfig's spec.timeoutSec. Only names that look like one are flagged.
+ANNOTATION_NAMES = AnnotationNames(
+    prefix=API_GROUP,
+    system="GKE",
+    known=frozenset({"backend-config", "neg", "neg-status", "app-protocols", "load-balancer-type", "l4-rbs"}),
+    complete=False,
+    timeout_names=("backend-config",),
+    instead=(("timeout", "spec.timeoutSec of a BackendConfig named by cloud.google.com/backend-config"),),
+)
 
 
 class BackendConfig(NamedTuple):
@@ -67,9 +78,11 @@ def parse_backend_config(meta: Meta, doc: Y) -> BackendConfig:
         )
     if not 1 <= value <= MAX_TIMEOUT:
         return BackendConfig(meta, None, (DroppedValue("spec.timeoutSec", node.text or "", f"outside 1-{MAX_TIMEOUT} seconds", location),))
-    return BackendConfig(
-        meta, Timeout(Kind.TOTAL, "timeoutSec", float(value), node.text or str(value), True, location, unit="s", side=Side.UPSTREAM)
-    )
+    raw = node.text or str(value)
+    comment = node.ctx.source.comment_at(node.line)
+    site = Site("yaml", "s", location, fragment=raw, written=raw, maximum=float(MAX_TIMEOUT))
+    timeout = Timeout(Kind.TOTAL, "timeoutSec", float(value), raw, True, location, unit="s", side=Side.UPSTREAM, comment=comment, site=site)
+    return BackendConfig(meta, timeout)
 
 
 def backend_config_refs(annotations: dict[str, Entry]) -> tuple[BackendConfigRefs | None, str | None]:

@@ -89,6 +89,13 @@ class _File:
         prefix = line_text.encode("utf-8")[:column].decode("utf-8", errors="ignore")
         return self.source.location(row + 1, len(prefix) + 1)
 
+    def comment_after(self, node) -> str | None:
+        """The ``//`` comment ending the line a node ends on (``10 * time.Minute, // ten minutes``)."""
+        row, column = node.end_point
+        line_text = self.source.line_text(row + 1)
+        prefix = line_text.encode("utf-8")[:column].decode("utf-8", errors="ignore")
+        return self.source.comment_after(row + 1, len(prefix) + 1)
+
     def _read_imports_and_constants(self) -> None:
         stack = [self.root]
         while stack:
@@ -206,7 +213,8 @@ def _server_from_literal(file: _File, literal) -> GoServer:
             continue
         seconds = nanos / 1e9 if nanos > 0 else math.inf  # zero or negative: no timeout
         kind, side = SERVER_FIELDS[key]
-        found[key] = Timeout(kind=kind, setting=key, seconds=seconds, raw=raw, explicit=True, location=where, side=side)
+        comment = file.comment_after(value_node)
+        found[key] = Timeout(kind=kind, setting=key, seconds=seconds, raw=raw, explicit=True, location=where, side=side, comment=comment)
     where = file.location(literal)
     timeouts = list(found.values())
     if "WriteTimeout" not in found and not any(u.field == "WriteTimeout" for u in unevaluated):

@@ -55,6 +55,9 @@ class Setting(NamedTuple):
     value: int | str | None  # None: not evaluated
     location: Location
     written_as: str  # "--timeout", "timeout" (config file)
+    comment: str | None = None  # a comment at the end of the value's line
+    #: where the value itself is written, when a command line holds it verbatim (for --fix); None in a config file
+    value_location: Location | None = None
 
 
 class ServerCommand(NamedTuple):
@@ -65,6 +68,7 @@ class ServerCommand(NamedTuple):
     settings: dict[str, Setting]
     config: Arg | None = None  # gunicorn -c/--config
     container: str | None = None  # the Kubernetes container it runs in
+    word: Arg | None = None  # the program's word as written, after which --fix adds an option
 
 
 class GunicornConfig(NamedTuple):
@@ -121,8 +125,8 @@ def parse_command(invocation: Invocation, problems: list[Problem], container: st
             continue
         setting = _setting(name, value.text, where, flag, integer=name in _INTEGER_SETTINGS, problems=problems, program=program)
         if setting is not None:
-            settings[name] = setting
-    return ServerCommand(program, invocation.word.location, settings, config, container)
+            settings[name] = setting._replace(comment=value.comment, value_location=value.location if value.exact else None)
+    return ServerCommand(program, invocation.word.location, settings, config, container, invocation.word)
 
 
 def _setting(name: str, raw: str, where: Location, written_as: str, integer: bool, problems: list[Problem], program: str) -> Setting | None:
@@ -289,8 +293,9 @@ def parse_gunicorn_config(source: SourceFile) -> ConfigResult:
                     continue
                 where = source.location(name_node.lineno, _column(source, name_node.lineno, name_node.col_offset))
                 raw = (ast.get_source_segment(source.text, value) if value is not None else None) or ast.unparse(statement)
+                comment = source.comment_at(statement.end_lineno or statement.lineno)
                 if not ok:
-                    settings[name] = Setting(name, raw, None, where, name)
+                    settings[name] = Setting(name, raw, None, where, name, comment)
                     continue
                 checked = _gunicorn_value(name, evaluated)
                 if checked is None:
@@ -299,7 +304,7 @@ def parse_gunicorn_config(source: SourceFile) -> ConfigResult:
                     )
                     settings.pop(name, None)
                     continue
-                settings[name] = Setting(name, raw, checked, where, name)
+                settings[name] = Setting(name, raw, checked, where, name, comment)
     result.config = GunicornConfig(source.display, settings, tuple(notes))
     return result
 

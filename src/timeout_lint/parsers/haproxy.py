@@ -44,7 +44,7 @@ from typing import NamedTuple
 
 from timeout_lint.defaults import lookup
 from timeout_lint.durations import DurationError, parse_haproxy_time, parse_integer
-from timeout_lint.model import Kind, Location, Problem, Retries, Side, Timeout
+from timeout_lint.model import Kind, Location, Problem, Retries, Side, Site, Timeout
 from timeout_lint.sources import SourceFile
 
 SECTION_KEYWORDS = frozenset(
@@ -361,6 +361,7 @@ class _Builder:
     use_backends: list[BackendRule] = field(default_factory=list)
     disabled: bool = False
     notes: list[str] = field(default_factory=list)
+    set_here: set[str] = field(default_factory=set)  # timeouts this section writes itself (not inherited)
 
     @property
     def capabilities(self) -> int:
@@ -531,15 +532,21 @@ class _Reader:
                 f"in HAProxy (recent versions warn that it is suspiciously small)"
             )
         seconds = parsed.seconds if parsed.seconds > 0 else math.inf  # 0 means no timeout (TICK_ETERNITY)
+        where = self.where(statement, 0)
         proxy.timeouts[name] = Timeout(
             kind=Kind.IDLE,  # the kind is decided with the mode once the section is complete
             setting=setting,
             seconds=seconds,
             raw=raw,
             explicit=True,
-            location=self.where(statement, 0),
+            location=where,
             unit="ms" if bare else None,
+            comment=self.source.comment_at(statement.line),
+            ignored=parsed.ignored,
+            # --fix rewrites the value; one inside a .if block holds only sometimes, so it is left to a person
+            site=None if statement.condition else Site("haproxy", "haproxy", where, fragment=raw, written=raw),
         )
+        proxy.set_here.add(name)
         if statement.condition:
             proxy.conditional[name] = statement.condition
         else:
@@ -646,6 +653,10 @@ def _finish(builder: _Builder) -> Proxy:
             continue  # inherited from defaults, but this side of a proxy never uses it
         kind, side = _kind(name, tcp)
         timeouts[name] = timeout._replace(kind=kind, side=side)
+        if name not in builder.set_here and timeout.site is not None:
+            # from a defaults section other proxies may share: --fix can set it in this section instead
+            own = Site("haproxy", "haproxy", where, action="put", path=(f"timeout {name}",))
+            timeouts[name] = timeouts[name]._replace(site=timeout.site._replace(own=own))
         if name in builder.timeout_notes:
             notes.append(builder.timeout_notes[name])
         if name in builder.conditional:
@@ -666,7 +677,7 @@ def _finish(builder: _Builder) -> Proxy:
             default = lookup("haproxy", f"timeout {name}")
             timeouts[name] = default.timeout(
                 where, hint=f"set 'timeout {name}' above {{value}} in {section} (or in the defaults section it uses)"
-            )._replace(kind=kind, side=side)
+            )._replace(kind=kind, side=side, site=Site("haproxy", "haproxy", where, action="put", path=(f"timeout {name}",)))
         if missing:
             notes.append(
                 f"HAProxy warns at start-up: missing timeouts for {section} ({', '.join(missing)}): no timeout applies, connections can hang forever"

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from timeout_lint.model import DroppedValue, Kind, Location, Side, Timeout
+from timeout_lint.model import DroppedValue, Kind, Location, Side, Site, Timeout
+from timeout_lint.parsers.declarations import AnnotationNames
 
 if TYPE_CHECKING:
     from timeout_lint.parsers.declarations import Entry
@@ -46,6 +47,63 @@ NEXT_UPSTREAM_TIMEOUT = "proxy-next-upstream-timeout"
 # the annotation's validator (internal/ingress/annotations/proxy/main.go validUpstreamAnnotation)
 _NEXT_UPSTREAM_VALUE = re.compile(
     r"^((error|timeout|invalid_header|http_500|http_502|http_503|http_504|http_403|http_404|http_429|non_idempotent|off)\s?)+$"
+)
+#: ConfigMap keys with no annotation: written on an Ingress, nothing reads them
+CONFIG_MAP_ONLY = (
+    "client-header-timeout",
+    "client-body-timeout",
+    "keep-alive",
+    "upstream-keepalive-timeout",
+    "proxy-stream-timeout",
+    "worker-shutdown-timeout",
+)
+#: The ingress-nginx prefix before 0.9.0 (commit 8f1ff15 made it nginx.ingress.kubernetes.io; the old one needs
+#: --annotations-prefix=ingress.kubernetes.io)
+LEGACY_PREFIX = "ingress.kubernetes.io"
+#: ingress-nginx's Ingress annotations (docs/user-guide/nginx-configuration/annotations.md, and names of earlier
+#: releases). Annotations come and go with every release, so only unknown names that look like a timeout are flagged.
+ANNOTATION_NAMES = AnnotationNames(
+    prefix=f"{DEFAULT_PREFIX}/",
+    system="ingress-nginx",
+    known=frozenset(
+        """
+        app-root affinity affinity-mode affinity-canary-behavior auth-realm auth-secret auth-secret-type auth-type
+        auth-tls-secret auth-tls-verify-depth auth-tls-verify-client auth-tls-error-page auth-tls-pass-certificate-to-upstream
+        auth-tls-match-cn auth-url auth-method auth-signin auth-signin-redirect-param auth-response-headers
+        auth-proxy-set-headers auth-request-redirect auth-cache-key auth-cache-duration auth-snippet auth-always-set-cookie
+        auth-keepalive auth-keepalive-requests auth-keepalive-timeout auth-keepalive-share-vars enable-global-auth
+        backend-protocol canary canary-by-header canary-by-header-value canary-by-header-pattern canary-by-cookie canary-weight
+        canary-weight-total client-body-buffer-size configuration-snippet custom-http-errors custom-headers default-backend
+        disable-proxy-intercept-errors enable-cors cors-allow-origin cors-allow-methods cors-allow-headers cors-expose-headers
+        cors-allow-credentials cors-max-age force-ssl-redirect from-to-www-redirect http2-push-preload limit-connections
+        limit-rps limit-rpm limit-burst-multiplier limit-rate limit-rate-after limit-whitelist limit-allowlist global-rate-limit
+        global-rate-limit-window global-rate-limit-key global-rate-limit-ignored-cidrs permanent-redirect
+        permanent-redirect-code temporal-redirect temporal-redirect-code preserve-trailing-slash proxy-body-size
+        proxy-cookie-domain proxy-cookie-path proxy-connect-timeout proxy-send-timeout proxy-read-timeout proxy-next-upstream
+        proxy-next-upstream-timeout proxy-next-upstream-tries proxy-request-buffering proxy-redirect-from proxy-redirect-to
+        proxy-http-version proxy-ssl-secret proxy-ssl-ciphers proxy-ssl-name proxy-ssl-protocols proxy-ssl-verify
+        proxy-ssl-verify-depth proxy-ssl-server-name proxy-ssl-location-only enable-rewrite-log rewrite-target satisfy
+        server-alias server-snippet service-upstream session-cookie-name session-cookie-path session-cookie-domain
+        session-cookie-change-on-failure session-cookie-samesite session-cookie-conditional-samesite-none session-cookie-expires
+        session-cookie-max-age session-cookie-secure session-cookie-hash ssl-redirect ssl-passthrough stream-snippet
+        upstream-hash-by upstream-hash-by-subset upstream-hash-by-subset-size x-forwarded-prefix load-balance upstream-vhost
+        whitelist-source-range allowlist-source-range denylist-source-range proxy-buffering proxy-buffers-number
+        proxy-buffer-size proxy-max-temp-file-size ssl-ciphers ssl-prefer-server-ciphers connection-proxy-header
+        enable-access-log enable-opentracing opentracing-trust-incoming-span enable-opentelemetry
+        opentelemetry-trust-incoming-span opentelemetry-operation-name enable-influxdb influxdb-measurement influxdb-port
+        influxdb-host influxdb-server-name use-regex enable-modsecurity enable-owasp-core-rules modsecurity-transaction-id
+        modsecurity-snippet mirror-request-body mirror-target mirror-host secure-backends secure-verify-ca-secret grpc-backend
+        add-base-url base-url-scheme upstream-fail-timeout upstream-max-fails relative-redirects
+        """.split()
+    ),
+    complete=False,
+    timeout_names=(*TIMEOUT_KEYS, NEXT_UPSTREAM_TIMEOUT, NEXT_UPSTREAM_TRIES),
+    instead=(
+        ("proxy-timeout", f"{DEFAULT_PREFIX}/proxy-read-timeout (and proxy-send-timeout, proxy-connect-timeout)"),
+        ("timeout", f"{DEFAULT_PREFIX}/proxy-read-timeout (and proxy-send-timeout, proxy-connect-timeout)"),
+        *((key, f"{key} in the controller's ConfigMap: ingress-nginx reads it only there") for key in CONFIG_MAP_ONLY),
+    ),
+    controller="ingress-nginx",
 )
 _ATOI = re.compile(r"[+-]?[0-9]+")
 _GO_OCTAL = re.compile(r"[+-]?0[0-7_]+")
@@ -105,9 +163,22 @@ def parse_int_base0(text: str) -> int | None:
     return number if -_MAX_INT64 - 1 <= number <= _MAX_INT64 else None
 
 
-def _timeout(key: str, setting: str, seconds: int, raw: str, location: Location, kinds: dict[str, tuple[Kind, Side]]) -> Timeout:
+def _timeout(key: str, setting: str, seconds: int, entry: Entry, kinds: dict[str, tuple[Kind, Side]]) -> Timeout:
     kind, side = kinds[key]
-    return Timeout(kind=kind, setting=setting, seconds=float(seconds), raw=raw, explicit=True, location=location, unit="s", side=side)
+    raw = entry.value or ""
+    site = Site("yaml", "s", entry.location, fragment=raw, written=raw)  # --fix rewrites the string as written
+    return Timeout(
+        kind=kind,
+        setting=setting,
+        seconds=float(seconds),
+        raw=raw,
+        explicit=True,
+        location=entry.location,
+        unit="s",
+        side=side,
+        comment=entry.comment,
+        site=site,
+    )
 
 
 def annotation_settings(annotations: dict[str, Entry], prefix: str = DEFAULT_PREFIX) -> IngressNginxSettings:
@@ -128,7 +199,7 @@ def annotation_settings(annotations: dict[str, Entry], prefix: str = DEFAULT_PRE
             dropped.append(DroppedValue(entry.key, raw, "negative: nginx refuses the configuration it would render", entry.location))
             continue
         if key in TIMEOUT_KEYS:
-            timeouts[key] = _timeout(key, entry.key, number, raw, entry.location, TIMEOUT_KEYS)
+            timeouts[key] = _timeout(key, entry.key, number, entry, TIMEOUT_KEYS)
         else:
             settings[key] = Setting(entry.key, number, raw, entry.location)
     entry = annotations.get(f"{prefix}/{NEXT_UPSTREAM}")
@@ -165,7 +236,7 @@ def config_map_settings(config_map: ConfigMap) -> IngressNginxSettings:
             dropped.append(DroppedValue(key, raw, "negative: nginx refuses the configuration it would render", entry.location))
             continue
         if key in kinds:
-            timeouts[key] = _timeout(key, key, number, raw, entry.location, kinds)
+            timeouts[key] = _timeout(key, key, number, entry, kinds)
         else:
             settings[key] = Setting(key, number, raw, entry.location)
     entry = config_map.data.get(NEXT_UPSTREAM)

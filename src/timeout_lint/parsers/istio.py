@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from timeout_lint.durations import DurationError, parse_go_duration
-from timeout_lint.model import Kind, Location, Problem, Retries, Timeout
+from timeout_lint.model import DroppedValue, Kind, Location, Problem, Retries, Site, Timeout
 from timeout_lint.parsers.kubernetes import Meta
 from timeout_lint.yamlnodes import Y
 
@@ -25,6 +25,11 @@ POOL_FIELDS = {
     ("tcp", "idleTimeout"): Kind.KEEPALIVE,
     ("http", "idleTimeout"): Kind.KEEPALIVE,
 }
+
+#: Istio's retry conditions when a route's retries name none (istio/api virtual_service.proto HTTPRetry
+#: retryOn; pilot/pkg/networking/core/route/retry): failed connections and refused or cancelled
+#: streams, never a try that timed out.
+ISTIO_RETRY_ON = "connect-failure,refused-stream,unavailable,cancelled"
 
 
 class Destination(NamedTuple):
@@ -46,6 +51,7 @@ class HttpRoute(NamedTuple):
     destinations: tuple[Destination, ...]
     delegate: str | None  # "ns/name" of a delegate VirtualService, not followed
     notes: tuple[str, ...] = ()
+    dropped: tuple[DroppedValue, ...] = ()  # values written that Istio does not use (perTryTimeout without retries)
 
     @property
     def label(self) -> str:
@@ -105,13 +111,20 @@ def _duration(setting: str, node: Y, key_location: Location, kind: Kind, owner: 
     except DurationError as exc:
         problems.append(Problem("invalid-configuration", f"{setting} of {owner.ref}: {exc}; the setting is ignored", node.location))
         return None
-    return Timeout(kind=kind, setting=setting, seconds=seconds, raw=raw.strip(), explicit=True, location=key_location)
+    written = raw.strip()
+    comment = node.ctx.source.comment_at(node.line)
+    site = Site("yaml", "go", key_location, fragment=written, written=written)  # --fix rewrites the duration in place
+    return Timeout(
+        kind=kind, setting=setting, seconds=seconds, raw=written, explicit=True, location=key_location, comment=comment, site=site
+    )
 
 
-def _retries(item: Y, meta: Meta, problems: list[Problem]) -> tuple[Retries | None, Timeout | None, tuple[str, ...]]:
+def _retries(
+    item: Y, meta: Meta, problems: list[Problem]
+) -> tuple[Retries | None, Timeout | None, tuple[str, ...], tuple[DroppedValue, ...]]:
     block = item.get("retries")
     if block is None or not block.is_map:
-        return None, None, ()
+        return None, None, (), ()
     attempts_node = block.get("attempts")
     location = block.key_location("attempts") or item.key_location("retries") or item.location
     count = 0
@@ -128,17 +141,21 @@ def _retries(item: Y, meta: Meta, problems: list[Problem]) -> tuple[Retries | No
                     "invalid-configuration", f"retries.attempts of {meta.ref} is not an integer; retries are off", attempts_node.location
                 )
             )
-    retries = Retries(count, "retries.attempts", raw, True, location)
+    retry_on = block.str_at("retryOn") or ISTIO_RETRY_ON
+    retries = Retries(count, "retries.attempts", raw, True, location, on=retry_on)
     per_try_node = block.get("perTryTimeout")
     notes: tuple[str, ...] = ()
+    dropped: tuple[DroppedValue, ...] = ()
     per_try = None
     if _present(per_try_node):
         per_try = _duration("retries.perTryTimeout", per_try_node, block.key_location("perTryTimeout"), Kind.TOTAL, meta, problems)
         if count == 0 and per_try is not None:
             # retry.go ConvertPolicy: attempts <= 0 disables the whole retry policy, perTryTimeout with it
             notes = (f"retries.perTryTimeout {per_try.raw} has no effect: retries.attempts is {raw}, so Istio sets no retry policy",)
+            reason = f"retries.attempts is {raw}, so Istio sets no retry policy"
+            dropped = (DroppedValue(per_try.setting, per_try.raw, reason, per_try.location),)
             per_try = None
-    return retries, per_try, notes
+    return retries, per_try, notes, dropped
 
 
 def parse_virtual_service(meta: Meta, doc: Y) -> VirtualService:
@@ -160,7 +177,7 @@ def parse_virtual_service(meta: Meta, doc: Y) -> VirtualService:
         timeout = None
         if _present(timeout_node):
             timeout = _duration("timeout", timeout_node, item.key_location("timeout"), Kind.TOTAL, meta, problems)
-        retries, per_try, notes = _retries(item, meta, problems)
+        retries, per_try, notes, dropped = _retries(item, meta, problems)
         destinations: list[Destination] = []
         route_node = item.get("route")
         for weighted in route_node.seq() if route_node is not None else ():
@@ -182,7 +199,9 @@ def parse_virtual_service(meta: Meta, doc: Y) -> VirtualService:
         delegate = None
         if delegate_node is not None and delegate_node.str_at("name"):
             delegate = f"{delegate_node.str_at('namespace') or meta.namespace}/{delegate_node.str_at('name')}"
-        routes.append(HttpRoute(index, item.str_at("name"), item.location, timeout, retries, per_try, tuple(destinations), delegate, notes))
+        routes.append(
+            HttpRoute(index, item.str_at("name"), item.location, timeout, retries, per_try, tuple(destinations), delegate, notes, dropped)
+        )
     gateways_location = spec.key_location("gateways") if gateways_node is not None else None
     return VirtualService(meta, hosts, gateways, gateways_location, tuple(routes), tuple(problems))
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from timeout_lint.durations import DurationError, parse_integer
-from timeout_lint.model import Kind, Location, Retries, Timeout
-from timeout_lint.parsers.declarations import Entry
+from timeout_lint.model import DroppedValue, Kind, Location, Retries, Site, Timeout
+from timeout_lint.parsers.declarations import AnnotationNames, Entry
 from timeout_lint.parsers.kubernetes import Meta
 from timeout_lint.yamlnodes import Y
 
@@ -30,18 +30,32 @@ TIMEOUT_ANNOTATIONS = {
     "konghq.com/read-timeout": ("read_timeout", Kind.IDLE),
     "konghq.com/write-timeout": ("write_timeout", Kind.SEND),
 }
+#: Every konghq.com/ annotation Kong Ingress Controller reads on an Ingress or a Service: the keys of
+#: internal/annotations/annotations.go (KIC 2.x and 3.x), plus konghq.com/headers.<header name>
+ANNOTATION_NAMES = AnnotationNames(
+    prefix="konghq.com/",
+    system="Kong Ingress Controller",
+    known=frozenset(
+        """
+        override plugins protocol protocols client-cert strip-path path https-redirect-status-code preserve-host regex-priority
+        host-header methods snis request-buffering response-buffering host-aliases regex-prefix connect-timeout write-timeout
+        read-timeout retries headers-separator path-handling tags rewrite tls-verify tls-verify-depth ca-certificates
+        ca-certificates-secret ca-certificates-configmap gatewayclass-unmanaged publish-service upstream-policy
+        """.split()
+    ),
+    complete=True,
+    timeout_names=("connect-timeout", "read-timeout", "write-timeout", "retries"),
+    families=("headers.",),
+    instead=(
+        ("send-timeout", "konghq.com/write-timeout (Kong's send timeout is write_timeout)"),
+        ("timeout", "konghq.com/read-timeout, konghq.com/connect-timeout or konghq.com/write-timeout"),
+        ("retry", "konghq.com/retries"),
+    ),
+    controller="kong",
+)
 ANNOTATION_FOR_FIELD = {field_name: annotation for annotation, (field_name, _) in TIMEOUT_ANNOTATIONS.items()}
 TIMEOUT_FIELDS = {field_name: kind for field_name, kind in TIMEOUT_ANNOTATIONS.values()}
 MAX_MS = 2147483646  # Kong's schema: 1 .. 2^31-2
-
-
-class DroppedValue(NamedTuple):
-    """A value Kong (or KIC) ignores or rejects; timeout-lint checks the default in its place."""
-
-    setting: str
-    raw: str
-    reason: str
-    location: Location
 
 
 class KongSettings(NamedTuple):
@@ -73,8 +87,17 @@ def _milliseconds(
     if not 1 <= millis <= MAX_MS:
         dropped.append(DroppedValue(setting, raw, f"outside Kong's range 1..{MAX_MS} ms", location))
         return None
+    written = raw.strip()
     return Timeout(
-        kind=kind, setting=setting, seconds=millis / 1000, raw=raw.strip(), explicit=True, location=location, unit="ms", comment=comment
+        kind=kind,
+        setting=setting,
+        seconds=millis / 1000,
+        raw=written,
+        explicit=True,
+        location=location,
+        unit="ms",
+        comment=comment,
+        site=Site("yaml", "ms", location, fragment=written, written=written, maximum=MAX_MS / 1000),
     )
 
 

@@ -18,8 +18,8 @@ import os
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from timeout_lint.model import Location
-from timeout_lint.parsers.kong import ENV_TEMPLATE, DroppedValue, KongSettings, service_fields
+from timeout_lint.model import DroppedValue, Location
+from timeout_lint.parsers.kong import ENV_TEMPLATE, KongSettings, service_fields
 from timeout_lint.sources import SourceFile
 from timeout_lint.yamlnodes import Y
 

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from timeout_lint.defaults import lookup
 from timeout_lint.durations import DurationError, parse_nginx_time
-from timeout_lint.model import Kind, Location, Problem, Timeout
+from timeout_lint.model import Kind, Location, Problem, Site, Timeout
 from timeout_lint.sources import SourceFile, display_path, read
 
 #: The pass directives whose timeouts work alike, and the prefix of those timeouts.
@@ -62,6 +62,8 @@ class Upstream(NamedTuple):
     name: str
     servers: tuple[UpstreamServer, ...]
     location: Location
+    #: how long idle connections to the servers are kept; None without `keepalive N` (no pool at all)
+    keepalive: Timeout | None = None
 
 
 class Route(NamedTuple):
@@ -359,6 +361,7 @@ def _explicit_timeouts(block: list[_Directive], problems: list[Problem]) -> dict
             explicit=True,
             location=where,
             comment=directive.source.comment_at(directive.line),
+            site=Site("nginx", "nginx", where, fragment=raw, written=raw),
         )
     return found
 
@@ -379,7 +382,35 @@ def parse_target(raw: str, directive: str) -> Target:
     return Target(raw, scheme, match.group("host").lower(), port, explicit)
 
 
-def _upstreams(http: list[_Directive]) -> dict[str, Upstream]:
+def _upstream_keepalive(block: list[_Directive], problems: list[Problem]) -> Timeout | None:
+    """The idle timeout of an upstream's connection cache: only with ``keepalive N`` is there a cache
+    (ngx_http_upstream_keepalive_module); ``keepalive_timeout`` defaults to 60s (nginx 1.15.3+)."""
+    cache = next((d for d in block if d.name == "keepalive"), None)
+    if cache is None:
+        return None
+    explicit = next((d for d in block if d.name == "keepalive_timeout"), None)
+    if explicit is not None and len(explicit.args) == 1:
+        where = explicit.location()
+        try:
+            seconds = parse_nginx_time(explicit.args[0])
+        except DurationError as exc:
+            problems.append(Problem("unparsable-input", f'invalid nginx: "keepalive_timeout": {exc}', where))
+        else:
+            return Timeout(
+                kind=Kind.KEEPALIVE,
+                setting="keepalive_timeout",
+                seconds=seconds,
+                raw=explicit.args[0],
+                explicit=True,
+                location=where,
+                comment=explicit.source.comment_at(explicit.line),
+            )
+    return lookup("nginx", "upstream keepalive_timeout").timeout(
+        cache.location(), hint="set keepalive_timeout in this upstream block to less than {value}"
+    )
+
+
+def _upstreams(http: list[_Directive], problems: list[Problem]) -> dict[str, Upstream]:
     out: dict[str, Upstream] = {}
     for directive in http:
         if directive.name != "upstream" or not directive.args or directive.block is None:
@@ -390,8 +421,21 @@ def _upstreams(http: list[_Directive]) -> dict[str, Upstream]:
                 target = parse_target(item.args[0], "upstream")
                 if target.host:
                     servers.append(UpstreamServer(target.host, target.port, item.location()))
-        out[directive.args[0].lower()] = Upstream(directive.args[0], tuple(servers), directive.location())
+        keepalive = _upstream_keepalive(directive.block, problems)
+        out[directive.args[0].lower()] = Upstream(directive.args[0], tuple(servers), directive.location(), keepalive)
     return out
+
+
+#: Directives without which nginx does not reuse upstream connections even with `keepalive`:
+#: pass directive -> (switch directive, the value that turns reuse on, nginx's default)
+_REUSE_SWITCHES = {
+    "proxy_pass": ("proxy_http_version", "1.1", "1.0"),  # HTTP/1.0 to the upstream closes every connection
+    "fastcgi_pass": ("fastcgi_keep_conn", "on", "off"),
+}
+
+
+def _switches(block: list[_Directive]) -> dict[str, str]:
+    return {d.name: d.args[0] for d in block if d.name in ("proxy_http_version", "fastcgi_keep_conn") and d.args}
 
 
 class _Walker:
@@ -402,19 +446,22 @@ class _Walker:
         self.upstreams = upstreams
         self.routes: list[Route] = []
 
-    def server(self, block: list[_Directive], inherited: dict[str, Timeout]) -> None:
+    def server(self, block: list[_Directive], inherited: dict[str, Timeout], switches: dict[str, str]) -> None:
         names: list[str] = []
         for directive in block:
             if directive.name == "server_name":
                 names.extend(a for a in directive.args if a)
         values = {**inherited, **_explicit_timeouts(block, self.reader.problems)}
+        switches = {**switches, **_switches(block)}
         for directive in block:
             if directive.name == "location" and directive.block is not None:
-                self.location(directive, values, tuple(names))
+                self.location(directive, values, tuple(names), switches)
 
-    def location(self, directive: _Directive, inherited: dict[str, Timeout], servers: tuple[str, ...]) -> None:
+    def location(self, directive: _Directive, inherited: dict[str, Timeout], servers: tuple[str, ...], switches: dict[str, str]) -> None:
         block = directive.block or []
-        values = {**inherited, **_explicit_timeouts(block, self.reader.problems)}
+        own = _explicit_timeouts(block, self.reader.problems)
+        values = {**inherited, **own}
+        switches = {**switches, **_switches(block)}
         path = " ".join(directive.args)
         for item in block:
             prefix = PASS_DIRECTIVES.get(item.name)
@@ -428,13 +475,26 @@ class _Walker:
             timeouts = []
             for suffix in TIMEOUT_SUFFIXES:
                 setting = f"{prefix}_{suffix}"
-                if setting in values:
-                    timeouts.append(values[setting])
+                # --fix: a setting of this location's own goes last in its block
+                here = Site("nginx", "nginx", where, action="put", path=(setting,))
+                if setting in own:
+                    timeouts.append(own[setting])
+                elif setting in values:  # inherited: an enclosing block's value, which other locations may share
+                    inherited_value = values[setting]
+                    site = inherited_value.site._replace(own=here) if inherited_value.site is not None else None
+                    timeouts.append(inherited_value._replace(site=site))
                 else:
                     default = lookup("nginx", setting)
                     timeouts.append(
-                        default.timeout(where, hint=f"set {setting} above {{value}} in this location (or its server or http block)")
+                        default.timeout(
+                            where, hint=f"set {setting} above {{value}} in this location (or its server or http block)"
+                        )._replace(site=here)
                     )
+            switch = _REUSE_SWITCHES.get(item.name)
+            if upstream is not None and upstream.keepalive is not None and switch is not None:
+                name, on, default_value = switch
+                if switches.get(name, default_value) == on:  # only then are idle connections kept and reused
+                    timeouts.append(upstream.keepalive)
             self.routes.append(
                 Route(
                     config=self.root_display,
@@ -451,7 +511,7 @@ class _Walker:
             )
         for item in block:
             if item.name == "location" and item.block is not None:
-                self.location(item, values, servers)
+                self.location(item, values, servers, switches)
 
 
 def _http_blocks(tree: list[_Directive]) -> list[tuple[list[_Directive], str]]:
@@ -518,14 +578,14 @@ def parse_nginx(
         tree = expander.expand(parsed, (real,))
         reached |= expander.included | {real}
         for block, context in _http_blocks(tree):
-            walker = _Walker(reader, parsed.source.display, os.path.dirname(os.path.abspath(path)), _upstreams(block))
+            walker = _Walker(reader, parsed.source.display, os.path.dirname(os.path.abspath(path)), _upstreams(block, reader.problems))
             if context == "http":
                 http_values = _explicit_timeouts(block, reader.problems)
                 for directive in block:
                     if directive.name == "server" and directive.block is not None:
-                        walker.server(directive.block, http_values)
+                        walker.server(directive.block, http_values, _switches(block))
             else:
-                walker.server(block, {})
+                walker.server(block, {}, {})
             result.routes.extend(walker.routes)
     result.problems = _unique(reader.problems)
     result.files_read = len(reader.reported)

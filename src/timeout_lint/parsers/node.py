@@ -110,28 +110,36 @@ def _unwrap(node):
 class _Builder:
     def __init__(self, location: Location):
         self.location = location
-        self.values: dict[str, tuple[float, str, Location]] = {}
+        self.values: dict[str, tuple[float, str, Location, str | None]] = {}
         self.unevaluated: dict[str, Unevaluated] = {}
 
-    def set(self, name: str, value_node, where: Location, expression: str) -> None:
+    def set(self, name: str, value_node, where: Location, expression: str, comment: str | None = None) -> None:
         value = _number(_unwrap(value_node))
         if value is None:
             self.values.pop(name, None)
             self.unevaluated[name] = Unevaluated(f"server.{name}", expression, where)
             return
         self.unevaluated.pop(name, None)
-        self.values[name] = (value, expression, where)
+        self.values[name] = (value, expression, where, comment)
 
     def server(self, display: str) -> NodeServer:
         timeouts = []
         for name, kind in SERVER_PROPERTIES.items():
             setting = f"server.{name}"
             if name in self.values:
-                value, raw, where = self.values[name]
+                value, raw, where, comment = self.values[name]
                 seconds = value / 1000 if value > 0 else math.inf  # 0 disables it
                 timeouts.append(
                     Timeout(
-                        kind=kind, setting=setting, seconds=seconds, raw=raw, explicit=True, location=where, unit="ms", side=Side.DOWNSTREAM
+                        kind=kind,
+                        setting=setting,
+                        seconds=seconds,
+                        raw=raw,
+                        explicit=True,
+                        location=where,
+                        unit="ms",
+                        side=Side.DOWNSTREAM,
+                        comment=comment,
                     )
                 )
             elif name not in self.unevaluated:
@@ -156,6 +164,15 @@ class _File:
         line_text = self.source.line_text(row + 1)
         prefix = line_text.encode("utf-8")[:column].decode("utf-8", errors="ignore")
         return self.source.location(row + 1, len(prefix) + 1)
+
+    def comment_after(self, node) -> str | None:
+        """The ``//`` comment ending the line a node ends on (``requestTimeout: 30000, // 30 s``)."""
+        if node is None:
+            return None
+        row, column = node.end_point
+        line_text = self.source.line_text(row + 1)
+        prefix = line_text.encode("utf-8")[:column].decode("utf-8", errors="ignore")
+        return self.source.comment_after(row + 1, len(prefix) + 1)
 
     def creates_server(self, node) -> bool:
         node = _unwrap(node)
@@ -203,7 +220,9 @@ class _File:
             if key is None or _text(key).strip("'\"") not in OPTION_KEYS:
                 continue
             value = pair.child_by_field_name("value")
-            builder.set(_text(key).strip("'\""), value, self.location(key), _text(value) if value is not None else "")
+            builder.set(
+                _text(key).strip("'\""), value, self.location(key), _text(value) if value is not None else "", self.comment_after(value)
+            )
 
     def walk(self, root) -> None:
         """Every node in source order; a node that says what it is (a server, a setting) is not entered."""
@@ -232,7 +251,7 @@ class _File:
                 target = self.server_of(left.child_by_field_name("object"))
                 prop = left.child_by_field_name("property")
                 if target is not None and prop is not None and _text(prop) in SERVER_PROPERTIES:
-                    target.set(_text(prop), right, self.location(left), " ".join(_text(right).split()))
+                    target.set(_text(prop), right, self.location(left), " ".join(_text(right).split()), self.comment_after(right))
                     return True
         elif kind == "call_expression":
             function = node.child_by_field_name("function")
@@ -243,7 +262,7 @@ class _File:
                 if target is not None and prop is not None and _text(prop) == "setTimeout" and arguments is not None:
                     if arguments.named_children:
                         value = arguments.named_children[0]
-                        target.set("timeout", value, self.location(node), " ".join(_text(value).split()))
+                        target.set("timeout", value, self.location(node), " ".join(_text(value).split()), self.comment_after(node))
                     return True
             if self.creates_server(node) and not self.is_bound_elsewhere(node):
                 self.new_server(node, None)

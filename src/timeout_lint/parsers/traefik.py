@@ -21,7 +21,8 @@ import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.durations import DurationError, parse_traefik_duration
-from timeout_lint.model import Kind, Location, Problem, Side, Timeout
+from timeout_lint.model import DroppedValue, Kind, Location, Problem, Side, Site, Timeout
+from timeout_lint.parsers.declarations import AnnotationNames
 from timeout_lint.parsers.kubernetes import Meta
 from timeout_lint.yamlnodes import Y
 
@@ -35,6 +36,19 @@ FORWARDING_FIELDS = {"dialTimeout": Kind.CONNECT, "responseHeaderTimeout": Kind.
 RESPONDING_FIELDS = {"readTimeout": Kind.REQUEST_READ, "writeTimeout": Kind.TOTAL, "idleTimeout": Kind.KEEPALIVE}
 SERVERS_TRANSPORT_ANNOTATION = "traefik.ingress.kubernetes.io/service.serverstransport"
 ENTRYPOINTS_ANNOTATION = "traefik.ingress.kubernetes.io/router.entrypoints"
+#: Traefik's kubernetesIngress provider reads router.* annotations on the Ingress and service.* on the Service
+ROUTER_ANNOTATIONS = "traefik.ingress.kubernetes.io/router."
+SERVICE_ANNOTATIONS = "traefik.ingress.kubernetes.io/service."
+#: Traefik's Ingress and Service annotations set no timeout (forwarding timeouts live on a ServersTransport), and the
+#: names of Traefik 1.x are many: only unknown names that look like a timeout are flagged
+ANNOTATION_NAMES = AnnotationNames(
+    prefix="traefik.ingress.kubernetes.io/",
+    system="Traefik",
+    known=frozenset({"router.entrypoints", "router.middlewares", "router.priority", "service.serverstransport"}),
+    complete=False,
+    timeout_names=("service.serverstransport",),
+    instead=(("timeout", "forwardingTimeouts on a ServersTransport named by traefik.ingress.kubernetes.io/service.serverstransport"),),
+)
 
 
 class TraefikBackend(NamedTuple):
@@ -67,6 +81,8 @@ class ServersTransport(NamedTuple):
     meta: Meta
     timeouts: dict[str, Timeout]  # explicit forwardingTimeouts by field name
     problems: tuple[Problem, ...] = ()
+    #: values Traefik cannot read: it logs an error and leaves the field at 0, no timeout (kept in ``timeouts`` as such)
+    dropped: tuple[DroppedValue, ...] = ()
 
 
 class EntryPoint(NamedTuple):
@@ -85,10 +101,17 @@ class StaticConfig(NamedTuple):
     forwarding: dict[str, Timeout]  # serversTransport.forwardingTimeouts by field name
 
 
-def _timeout(setting: str, raw: str, location: Location, kind: Kind, side: Side) -> Timeout:
-    """A value Traefik accepted; zero and negative durations mean no timeout."""
+def _timeout(
+    setting: str, raw: str, location: Location, kind: Kind, side: Side, comment: str | None = None, fragment: str | None = None
+) -> Timeout:
+    """A value Traefik accepted; zero and negative durations mean no timeout.
+
+    ``fragment``: the YAML text at ``location`` that holds the value (the value itself, or a whole
+    ``--flag=value`` argument), for --fix; None where --fix cannot write (TOML).
+    """
     seconds = parse_traefik_duration(raw)
     unit = "s" if re.fullmatch(r"[+-]?\d+", raw.strip()) else None
+    site = Site("yaml", "traefik", location, fragment=fragment, written=raw.strip()) if fragment is not None else None
     return Timeout(
         kind=kind,
         setting=setting,
@@ -98,6 +121,8 @@ def _timeout(setting: str, raw: str, location: Location, kind: Kind, side: Side)
         location=location,
         unit=unit,
         side=side,
+        comment=comment,
+        site=site,
     )
 
 
@@ -162,7 +187,7 @@ def parse_servers_transport(meta: Meta, doc: Y) -> ServersTransport:
     """A ServersTransport resource's ``spec.forwardingTimeouts`` (IntOrString values)."""
     forwarding = doc.get("spec", "forwardingTimeouts")
     timeouts: dict[str, Timeout] = {}
-    problems: list[Problem] = []
+    dropped: list[DroppedValue] = []
     for key, value, key_location in forwarding.items() if forwarding is not None else ():
         kind = FORWARDING_FIELDS.get(key)
         if kind is None or _is_null(value):
@@ -172,18 +197,14 @@ def parse_servers_transport(meta: Meta, doc: Y) -> ServersTransport:
         try:
             if raw is None:
                 raise DurationError("not a duration or a whole number of seconds")
-            timeouts[key] = _timeout(setting, raw, key_location, kind, Side.UPSTREAM)
-        except DurationError as exc:
-            # Traefik logs the error and leaves the field at zero (paerser Duration.Set): no timeout
-            problems.append(
-                Problem(
-                    "invalid-configuration",
-                    f"{setting} of {meta.ref}: {exc}; Traefik logs an error and uses 0, no timeout",
-                    value.location,
-                )
-            )
+            comment = value.ctx.source.comment_at(value.line)
+            timeouts[key] = _timeout(setting, raw, key_location, kind, Side.UPSTREAM, comment, fragment=raw.strip())
+        except DurationError:
+            # paerser Duration.Set stores 0 when it cannot parse the value, and Traefik only logs the error: no timeout
+            reason = "neither a duration nor a whole number of seconds: Traefik logs an error and sets 0"
+            dropped.append(DroppedValue(setting, value.text or value.shape, reason, key_location))
             timeouts[key] = Timeout(kind, setting, math.inf, value.text or "", True, key_location)
-    return ServersTransport(meta, timeouts, tuple(problems))
+    return ServersTransport(meta, timeouts, dropped=tuple(dropped))
 
 
 # -- static configuration: YAML ----------------------------------------------------------------------
@@ -209,12 +230,20 @@ def _path(node: Y | None, *names: str) -> tuple[Y, Location] | None:
 
 
 def _static_value(
-    setting: str, raw: str | None, location: Location, value_location: Location, kind: Kind, side: Side, problems: list[Problem]
+    setting: str,
+    raw: str | None,
+    location: Location,
+    value_location: Location,
+    kind: Kind,
+    side: Side,
+    problems: list[Problem],
+    comment: str | None = None,
+    fragment: str | None = None,
 ) -> Timeout | None:
     try:
         if raw is None:
             raise DurationError("not a duration or a whole number of seconds")
-        return _timeout(setting, raw, location, kind, side)
+        return _timeout(setting, raw, location, kind, side, comment, fragment)
     except DurationError as exc:
         problems.append(Problem("invalid-configuration", f"{setting}: {exc}; Traefik refuses to start with it", value_location))
         return None
@@ -245,7 +274,11 @@ def read_static_yaml(source: SourceFile, problems: list[Problem]) -> StaticConfi
                 continue
             value, location = hit
             setting = f"entryPoints.{name}.transport.respondingTimeouts.{field_name}"
-            timeout = _static_value(setting, _scalar_text(value), location, value.location, kind, Side.DOWNSTREAM, problems)
+            text = _scalar_text(value)
+            comment = source.comment_at(value.line)
+            timeout = _static_value(
+                setting, text, location, value.location, kind, Side.DOWNSTREAM, problems, comment, text and text.strip()
+            )
             if timeout is not None:
                 timeouts[field_name] = timeout
         entry_points[name.lower()] = EntryPoint(name, key_location, timeouts)
@@ -257,7 +290,9 @@ def read_static_yaml(source: SourceFile, problems: list[Problem]) -> StaticConfi
             continue
         value, location = hit
         setting = f"serversTransport.forwardingTimeouts.{field_name}"
-        timeout = _static_value(setting, _scalar_text(value), location, value.location, kind, Side.UPSTREAM, problems)
+        text = _scalar_text(value)
+        comment = source.comment_at(value.line)
+        timeout = _static_value(setting, text, location, value.location, kind, Side.UPSTREAM, problems, comment, text and text.strip())
         if timeout is not None:
             forwarding[field_name] = timeout
     problems.extend(ctx.problems)
@@ -326,6 +361,11 @@ def read_static_toml(source: SourceFile, problems: list[Problem]) -> StaticConfi
                 return locations[keys[:end]]
         return source.location(1, 1)
 
+    def comment(*path: str) -> str | None:
+        """The comment ending the line of the key itself (not of an enclosing one, which may say anything)."""
+        where = locations.get(tuple(p.lower() for p in path))
+        return source.comment_at(where.line) if where is not None else None
+
     def value_of(raw: object) -> str | None:
         return str(raw) if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
 
@@ -338,9 +378,10 @@ def read_static_toml(source: SourceFile, problems: list[Problem]) -> StaticConfi
             raw = _toml_get(responding, field_name)
             if raw is None:
                 continue
-            location = locate("entryPoints", name, "transport", "respondingTimeouts", field_name)
+            path = ("entryPoints", name, "transport", "respondingTimeouts", field_name)
+            location = locate(*path)
             setting = f"entryPoints.{name}.transport.respondingTimeouts.{field_name}"
-            timeout = _static_value(setting, value_of(raw), location, location, kind, Side.DOWNSTREAM, problems)
+            timeout = _static_value(setting, value_of(raw), location, location, kind, Side.DOWNSTREAM, problems, comment(*path))
             if timeout is not None:
                 timeouts[field_name] = timeout
         entry_points[name.lower()] = EntryPoint(name, locate("entryPoints", name), timeouts)
@@ -350,9 +391,10 @@ def read_static_toml(source: SourceFile, problems: list[Problem]) -> StaticConfi
         raw = _toml_get(node, field_name)
         if raw is None:
             continue
-        location = locate("serversTransport", "forwardingTimeouts", field_name)
+        path = ("serversTransport", "forwardingTimeouts", field_name)
+        location = locate(*path)
         setting = f"serversTransport.forwardingTimeouts.{field_name}"
-        timeout = _static_value(setting, value_of(raw), location, location, kind, Side.UPSTREAM, problems)
+        timeout = _static_value(setting, value_of(raw), location, location, kind, Side.UPSTREAM, problems, comment(*path))
         if timeout is not None:
             forwarding[field_name] = timeout
     return StaticConfig(source.display, source.location(1, 1), True, entry_points, forwarding)
@@ -368,11 +410,13 @@ def is_traefik_container(container: Container) -> bool:
     return "traefik" in image or program == "traefik"
 
 
-def _flags(container: Container) -> list[tuple[str, str | None, Location]]:
-    """(name without dashes, value, where) of each ``--name=value`` or ``--name value`` item."""
+def _flags(container: Container) -> list[tuple[str, str | None, Location, str | None, str | None]]:
+    """(name without dashes, value, where, the comment ending the value's line, the item when it holds the value)
+    of each ``--name=value`` or ``--name value`` item."""
     items = list(zip(container.command, container.command_item_locations, strict=False))
     items += list(zip(container.args, container.args_item_locations, strict=False))
-    out: list[tuple[str, str | None, Location]] = []
+    comments = {word.location.line: word.comment for word in container.words if word.comment is not None}
+    out: list[tuple[str, str | None, Location, str | None, str | None]] = []
     index = 0
     while index < len(items):
         text, location = items[index]
@@ -380,10 +424,11 @@ def _flags(container: Container) -> list[tuple[str, str | None, Location]]:
         if not text.startswith("--"):
             continue
         name, equals, value = text[2:].partition("=")
+        value_line = location.line
         if not equals and index < len(items) and not items[index][0].startswith("-") and _is_timeout_flag(name):
-            value = items[index][0]
+            value, value_line = items[index][0], items[index][1].line
             index += 1
-        out.append((name, value if equals or value else None, location))
+        out.append((name, value if equals or value else None, location, comments.get(value_line), text if equals else None))
     return out
 
 
@@ -398,13 +443,13 @@ def static_from_container(workload: Workload, container: Container, problems: li
     Traefik reads one source: with ``--configFile`` (or no flags at all) the file wins and flags are ignored.
     """
     flags = _flags(container)
-    if not flags or any(name.lower() == "configfile" for name, _, _ in flags):
+    if not flags or any(name.lower() == "configfile" for name, *_ in flags):
         return None
     responding = {field_name.lower(): (field_name, kind) for field_name, kind in RESPONDING_FIELDS.items()}
     forwarding_fields = {field_name.lower(): (field_name, kind) for field_name, kind in FORWARDING_FIELDS.items()}
     entry_points: dict[str, EntryPoint] = {}
     forwarding: dict[str, Timeout] = {}
-    for name, value, location in flags:
+    for name, value, location, comment, item in flags:
         lower = name.lower()
         entry = _ENTRYPOINT_FLAG.fullmatch(name)
         if entry is not None:
@@ -412,12 +457,12 @@ def static_from_container(workload: Workload, container: Container, problems: li
             rest = entry.group(2).lower()
             if rest.startswith("transport.respondingtimeouts.") and rest.rpartition(".")[2] in responding:
                 field_name, kind = responding[rest.rpartition(".")[2]]
-                timeout = _static_value(f"--{name}", value, location, location, kind, Side.DOWNSTREAM, problems)
+                timeout = _static_value(f"--{name}", value, location, location, kind, Side.DOWNSTREAM, problems, comment, item)
                 if timeout is not None:
                     point.timeouts[field_name] = timeout
         elif lower.startswith("serverstransport.forwardingtimeouts.") and lower.rpartition(".")[2] in forwarding_fields:
             field_name, kind = forwarding_fields[lower.rpartition(".")[2]]
-            timeout = _static_value(f"--{name}", value, location, location, kind, Side.UPSTREAM, problems)
+            timeout = _static_value(f"--{name}", value, location, location, kind, Side.UPSTREAM, problems, comment, item)
             if timeout is not None:
                 forwarding[field_name] = timeout
     where = container.args_location or container.command_location or container.location

@@ -21,7 +21,21 @@ from timeout_lint.rules import (
     tl012_cluster_kind_not_served,
     tl101_timeout_shorter_than_worst_case,
     tl102_default_shorter_than_worst_case,
+    tl201_outer_hop_gives_up_first,
+    tl202_keepalive_outlives_upstream,
+    tl203_retries_exceed_outer_deadline,
+    tl204_retries_on_slow_path,
     tl301_kongingress_proxy_deprecated,
+    tl302_kongingress_proxy_on_ingress,
+    tl303_annotation_on_wrong_object,
+    tl304_annotation_for_other_class,
+    tl305_unknown_annotation,
+    tl306_ignored_value,
+    tl401_suspicious_unit,
+    tl402_comment_contradicts_value,
+    tl501_unresolved_reference,
+    tl502_undeclared_worst_case,
+    tl503_unbounded_hop,
 )
 from timeout_lint.rules.base import Rule
 
@@ -40,7 +54,21 @@ ALL_RULES: tuple[Rule, ...] = (
     tl012_cluster_kind_not_served.RULE,
     tl101_timeout_shorter_than_worst_case.RULE,
     tl102_default_shorter_than_worst_case.RULE,
+    tl201_outer_hop_gives_up_first.RULE,
+    tl202_keepalive_outlives_upstream.RULE,
+    tl203_retries_exceed_outer_deadline.RULE,
+    tl204_retries_on_slow_path.RULE,
     tl301_kongingress_proxy_deprecated.RULE,
+    tl302_kongingress_proxy_on_ingress.RULE,
+    tl303_annotation_on_wrong_object.RULE,
+    tl304_annotation_for_other_class.RULE,
+    tl305_unknown_annotation.RULE,
+    tl306_ignored_value.RULE,
+    tl401_suspicious_unit.RULE,
+    tl402_comment_contradicts_value.RULE,
+    tl501_unresolved_reference.RULE,
+    tl502_undeclared_worst_case.RULE,
+    tl503_unbounded_hop.RULE,
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}

@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from timeout_lint.model import Location, Problem, Related, RequestPath, Severity
+from timeout_lint.model import Fix, Location, Problem, Related, RequestPath, Severity
 
 if TYPE_CHECKING:
     from timeout_lint.config import ProjectConfig
+    from timeout_lint.link.core import Linker
     from timeout_lint.parse import Inventory
     from timeout_lint.suppressions import Suppression
 
@@ -34,10 +35,21 @@ class Model:
     paths: tuple[RequestPath, ...]
     inventory: Inventory
     problems: tuple[Problem, ...]
+    #: the linker that built the paths: its lookups and per-system decisions (which controller serves an Ingress)
+    linker: Linker | None = None
 
     @property
     def config(self) -> ProjectConfig:
         return self.inventory.config
+
+    def linked(self) -> Linker:
+        """The linker that built the paths, so that a rule gets the linker's own answers; a fresh one over the
+        inventory when the model was made without it (its answers are the same, only rebuilt)."""
+        if self.linker is None:
+            from timeout_lint.link.core import Linker
+
+            object.__setattr__(self, "linker", Linker(self.inventory))
+        return self.linker
 
 
 class Hit(NamedTuple):
@@ -47,6 +59,7 @@ class Hit(NamedTuple):
     message: str
     related: tuple[Related, ...] = ()
     path: RequestPath | None = None
+    fix: Fix | None = None  # what --fix would write; the rule describes it, fix/ applies it
 
 
 class Context(NamedTuple):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from timeout_lint.durations import format_seconds
-from timeout_lint.model import Related, RequestPath, Severity
+from timeout_lint.model import Edit, Fix, Related, RequestPath, Severity
 from timeout_lint.options import Margin
 from timeout_lint.rules.base import Context, Hit, Rule, Scope
 
@@ -39,6 +39,7 @@ def check(path: RequestPath, ctx: Context) -> Iterator[Hit]:
                 ),
                 related=(Related(worst.location, f"worst case of {path.app.kind} {path.app.name} declared here"),),
                 path=path,
+                fix=Fix((Edit(timeout.site, margin.fix_value(required), needed, hop),)) if timeout.site is not None else None,
             )
 
 
