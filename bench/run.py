@@ -105,6 +105,7 @@ def main() -> None:
     os.makedirs(work, exist_ok=True)
     if not os.path.exists(GENERATOR):
         sys.exit(f"bench: {GENERATOR} not found (../shared beside the checkout)")
+    startup.compile_timeout_lint()
 
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
