@@ -34,6 +34,7 @@ def test_a_kong_and_nginx_run_imports_no_other_systems_and_no_heavy_libraries():
     # the probe ran, and read Kubernetes manifests, nginx, compose and Go
     assert {"timeout_lint.parsers.kubernetes", "timeout_lint.parsers.nginx", "timeout_lint.parsers.golang"} <= modules
     not_needed = {
+        "difflib",  # TL305's suggestions, for unknown annotations only
         "inspect",  # dataclasses' docstring writer (every dataclass here has a docstring)
         "jsonschema",  # only for a project file or custom resources that need validating
         "kubernetes",  # --cluster only

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -36,10 +35,14 @@ def _flagged(names: AnnotationNames, name: str) -> bool:
         return False
     if names.complete or any(name == wrong for wrong, _ in names.instead) or "timeout" in name.lower():
         return True
+    import difflib  # here: imported only when an annotation is unknown (a few ms of every start otherwise)
+
     return any(difflib.SequenceMatcher(None, name, known).ratio() >= NEAR for known in names.timeout_names)
 
 
 def _advice(names: AnnotationNames, name: str) -> str:
+    import difflib
+
     instead = dict(names.instead)
     if name in instead:
         return f"; write {instead[name]}"
