@@ -10,6 +10,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES, REPO, write_tree
 from timeout_lint.cli import main
@@ -109,3 +111,19 @@ def test_output_does_not_depend_on_the_order_of_directory_listings(monkeypatch, 
     monkeypatch.setattr(os, "listdir", lambda path=".": list(reversed(real_listdir(path))))
     monkeypatch.setattr("glob.glob", lambda pattern, **kw: list(reversed(real_glob(pattern, **kw))))
     assert formatter(lint(LintOptions(paths=(".",), cwd=str(FIXTURES)))) == normal
+
+
+def test_a_document_indented_a_thousand_levels_deep_is_named_not_read(tmp_path):
+    levels = "".join(" " * depth + "a:\n" for depth in range(1, 1_100))
+    (tmp_path / "deep.yaml").write_text("apiVersion: v1\nkind: ConfigMap\ndata:\n" + levels)
+    report = lint(LintOptions(paths=(".",), cwd=str(tmp_path)))
+    assert [(f.code, str(f.location)) for f in report.findings] == [("TL007", "deep.yaml:1:1")]
+    assert "levels deep" in report.findings[0].message
+
+
+@given(st.text(alphabet="[{ \n-a:&", max_size=400))
+def test_the_cheap_signs_of_an_oversized_document_agree_with_the_full_pattern(text):
+    from timeout_lint.yamlnodes import _DEEP_SIGNATURE, may_be_oversized
+
+    padded = text.replace("-", " " * 150)  # runs of spaces long enough to matter
+    assert may_be_oversized(padded) == ("&" in padded or _DEEP_SIGNATURE.search(padded) is not None)

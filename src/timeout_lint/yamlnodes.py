@@ -8,6 +8,7 @@ an object, and an alias is one shared node, so an alias bomb costs nothing until
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from sys import intern
@@ -22,11 +23,58 @@ try:  # libyaml through ruamel.yaml.clibz (the [libyaml] extra) or the older rua
     from ruamel.yaml.cyaml import CParser as _CParser
     from ruamel.yaml.resolver import BaseResolver as _BaseResolver
 
+    class _Scalar(ScalarNode):
+        """A ScalarNode made in one call: ruamel's constructors chain through two Python __init__s
+        with keyword arguments and wrap the tag, which is most of what composing costs per node.
+        Every slot is set, so it is a ScalarNode in every respect."""
+
+        __slots__ = ()
+
+        def __init__(self, tag, value, start_mark=None, end_mark=None, style=None, comment=None, anchor=None):
+            self.ctag = tag
+            self.value = value
+            self.start_mark = start_mark
+            self.end_mark = end_mark
+            self.style = style
+            self.comment = comment
+            self.anchor = anchor
+
+    class _Sequence(SequenceNode):
+        """A SequenceNode made in one call (see _Scalar)."""
+
+        __slots__ = ()
+
+        def __init__(self, tag, value, start_mark=None, end_mark=None, flow_style=None, comment=None, anchor=None):
+            self.ctag = tag
+            self.value = value
+            self.start_mark = start_mark
+            self.end_mark = end_mark
+            self.flow_style = flow_style
+            self.comment = comment
+            self.anchor = anchor
+
+    class _Mapping(MappingNode):
+        """A MappingNode made in one call (see _Scalar), with room for its key index (Y._keys)."""
+
+        __slots__ = ("index",)
+
+        def __init__(self, tag, value, start_mark=None, end_mark=None, flow_style=None, comment=None, anchor=None):
+            self.ctag = tag
+            self.value = value
+            self.start_mark = start_mark
+            self.end_mark = end_mark
+            self.flow_style = flow_style
+            self.comment = comment
+            self.anchor = anchor
+            self.merge = None
+            self.index = None
+
     _DEFAULT_TAGS = {
         ScalarNode: _BaseResolver.DEFAULT_SCALAR_TAG,
         SequenceNode: _BaseResolver.DEFAULT_SEQUENCE_TAG,
         MappingNode: _BaseResolver.DEFAULT_MAPPING_TAG,
     }
+    _DEFAULT_TAGS.update({_Scalar: _DEFAULT_TAGS[ScalarNode], _Sequence: _DEFAULT_TAGS[SequenceNode], _Mapping: _DEFAULT_TAGS[MappingNode]})
 
     class _CLoader(_CParser):
         """ruamel.yaml's CBaseLoader without its constructor and resolver machinery: the C parser
@@ -42,8 +90,16 @@ try:  # libyaml through ruamel.yaml.clibz (the [libyaml] extra) or the older rua
         def ascend_resolver(self):
             pass
 
+    #: The compiled module makes its nodes with the classes its module globals name; while
+    #: timeout-lint composes, those name the classes above (see _light_nodes).
+    _C_MODULE = sys.modules.get(_CParser.__module__)
+    _NODE_NAMES = {"ScalarNode": (ScalarNode, _Scalar), "SequenceNode": (SequenceNode, _Sequence), "MappingNode": (MappingNode, _Mapping)}
+    _light: bool | None = None  # whether the swap works with this build (checked once, on first use)
+
 except ImportError:  # pragma: no cover - pure-Python fallback, several times slower
     _CLoader = None
+    _C_MODULE = None
+    _Mapping = None
 
 #: Expanding a document into plain values (config validation) stops after this many nodes,
 #: which bounds what an alias bomb can cost.
@@ -60,6 +116,7 @@ MAX_DOCUMENT_NESTING = 1_000
 _POINTERS: dict[tuple, str] = {}
 _MAX_POINTERS = 50_000
 _DEEP_SIGNATURE = re.compile(r"[\[{](?:\s*[\[{]){100,}|^ {300,}\S", re.MULTILINE)
+_DEEP_INDENT = " " * 300
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)$")
@@ -76,29 +133,89 @@ class YamlSyntaxError(Exception):
 
 
 def compose_all(text: str) -> Iterator[Node]:
-    """The root node of each document, in order. Raises YamlSyntaxError at the first bad one."""
-    try:
-        if _CLoader is not None:
-            loader = _CLoader(text)
-            try:
-                while loader.check_node():
-                    yield loader.get_node()
-            finally:
-                loader.dispose()
-        else:  # pragma: no cover
-            from ruamel.yaml import YAML
+    """The root node of each document, in order. Raises YamlSyntaxError at the first bad one
+    (after yielding the documents before it)."""
+    if _CLoader is None:  # pragma: no cover
+        from ruamel.yaml import YAML
 
+        try:
             yield from YAML(typ="safe", pure=True).compose_all(text)
+        except YAMLError as exc:
+            raise _syntax_error(exc) from None
+        return
+    nodes, error = _compose(text)
+    yield from nodes
+    if error is not None:
+        raise error
+
+
+def _compose(text: str) -> tuple[list[Node], YamlSyntaxError | None]:
+    """Every document of ``text`` composed with the C parser (and the light node classes when they
+    work with this build), up to the first error."""
+    nodes: list[Node] = []
+    swapped = _swap_in_light_nodes()
+    try:
+        loader = _CLoader(text)
+        try:
+            while loader.check_node():
+                nodes.append(loader.get_node())
+        finally:
+            loader.dispose()
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        context = getattr(exc, "context", None)
-        message = f"{context}: {problem}" if context and problem else str(problem)
-        line = mark.line + 1 if mark is not None else 1
-        column = mark.column + 1 if mark is not None else None
-        raise YamlSyntaxError(f"invalid YAML: {message}", line, column) from None
+        return nodes, _syntax_error(exc)
     except RecursionError:
-        raise YamlSyntaxError("invalid YAML: nested deeper than this reader allows", 1, 1) from None
+        return nodes, YamlSyntaxError("invalid YAML: nested deeper than this reader allows", 1, 1)
+    finally:
+        if swapped:
+            _swap_back()
+    return nodes, None
+
+
+def _swap_in_light_nodes() -> bool:
+    """Point the compiled module's node class names at the light classes; False when this build does
+    not make its nodes that way (then ruamel's own classes are used, as they would be anyway)."""
+    global _light
+    if _light is None:
+        _light = _check_light_nodes()
+    if not _light:
+        return False
+    for name, (_, light) in _NODE_NAMES.items():
+        setattr(_C_MODULE, name, light)
+    return True
+
+
+def _swap_back() -> None:
+    for name, (original, _) in _NODE_NAMES.items():
+        setattr(_C_MODULE, name, original)
+
+
+def _check_light_nodes() -> bool:
+    """Whether the compiled module names ruamel's node classes, and composes with the light ones in their place."""
+    if _C_MODULE is None or any(getattr(_C_MODULE, name, None) is not original for name, (original, _) in _NODE_NAMES.items()):
+        return False
+    for name, (_, light) in _NODE_NAMES.items():
+        setattr(_C_MODULE, name, light)
+    try:
+        loader = _CLoader("a: [b]\n")
+        try:
+            root = loader.get_node() if loader.check_node() else None
+        finally:
+            loader.dispose()
+    except Exception:  # pragma: no cover - a build that composes differently: keep ruamel's classes
+        return False
+    finally:
+        _swap_back()
+    return type(root) is _Mapping and type(root.value[0][0]) is _Scalar and type(root.value[0][1]) is _Sequence
+
+
+def _syntax_error(exc: YAMLError) -> YamlSyntaxError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    message = f"{context}: {problem}" if context and problem else str(problem)
+    line = mark.line + 1 if mark is not None else 1
+    column = mark.column + 1 if mark is not None else None
+    return YamlSyntaxError(f"invalid YAML: {message}", line, column)
 
 
 def raw_parse(text: str) -> int:
@@ -112,7 +229,12 @@ def raw_parse(text: str) -> int:
 
 def may_be_oversized(text: str) -> bool:
     """Whether a text needs the (linear, but not free) size check before its documents are read."""
-    return "&" in text or _DEEP_SIGNATURE.search(text) is not None
+    if "&" in text:
+        return True
+    # what _DEEP_SIGNATURE needs, counted in C first: a hundred opening brackets, or 300 spaces in a row
+    if text.count("[") + text.count("{") <= 100 and _DEEP_INDENT not in text:
+        return False
+    return _DEEP_SIGNATURE.search(text) is not None
 
 
 def oversized(root: Node) -> str | None:
@@ -164,6 +286,16 @@ class DocContext:
 
 class ExpansionError(ValueError):
     pass
+
+
+def _text(node: Node) -> str | None:
+    """A scalar's text; None for null and for mappings and lists (Y.text)."""
+    if not isinstance(node, ScalarNode):
+        return None
+    value = node.value
+    if not node.style and value in _NULLS:  # style None or "": plain
+        return None
+    return intern(value)  # names, labels, kinds repeat across thousands of objects: kept once
 
 
 class Y:
@@ -239,13 +371,7 @@ class Y:
     @property
     def text(self) -> str | None:
         """A scalar's text; None for null and for mappings and lists."""
-        node = self.node
-        if not isinstance(node, ScalarNode):
-            return None
-        value = node.value
-        if not node.style and value in _NULLS:  # style None or "": plain
-            return None
-        return intern(value)  # names, labels, kinds repeat across thousands of objects: kept once
+        return _text(self.node)
 
     def plain_value(self):
         """A scalar with YAML 1.2 core typing of plain (unquoted) values: int, float, bool, None, str."""
@@ -272,13 +398,16 @@ class Y:
     def _keys(self) -> dict:
         """This mapping's scalar keys -> (key node, value node), the first of each; under None the
         values of plain ``<<`` merge keys, in order. Built once per mapping, on its first visit,
-        which is also when its duplicate keys are reported (only mappings a parser reads are checked)."""
-        index = self.ctx._keys.get(id(self.node))
+        which is also when its duplicate keys are reported (only mappings a parser reads are checked).
+        A light mapping keeps it in its own slot, any other in the document's context."""
+        node = self.node
+        light = type(node) is _Mapping
+        index = node.index if light else self.ctx._keys.get(id(node))
         if index is not None:
             return index
         index = {}
         merged = []
-        for pair in self.node.value:
+        for pair in node.value:
             key_node = pair[0]
             if isinstance(key_node, ScalarNode):
                 value = key_node.value
@@ -297,11 +426,16 @@ class Y:
                     merged.append(pair[1])
         if merged:
             index[None] = merged
-        self.ctx._keys[id(self.node)] = index
+        if light:
+            node.index = index
+        else:
+            self.ctx._keys[id(node)] = index
         return index
 
     def get(self, *keys: str | int) -> Y | None:
         """Walk down mapping keys and list indexes; None as soon as one is missing."""
+        if len(keys) == 1:
+            return self._child(keys[0])
         current: Y | None = self
         for key in keys:
             current = current._child(key)
@@ -312,19 +446,25 @@ class Y:
     def _child(self, key: str | int) -> Y | None:
         # the busiest method of a run (every read of every field comes through it): kept flat
         node = self.node
+        if type(node) is _Mapping:  # the common case: a key of a mapping the C parser composed
+            index = node.index
+            if index is None:
+                index = self._keys()
+            pair = index.get(key)
+            if pair is not None:
+                return Y(pair[1], self.ctx, (*self.path, key))
+            if None not in index:
+                return None
         if isinstance(key, int):
             if isinstance(node, SequenceNode) and 0 <= key < len(node.value):
                 return Y(node.value[key], self.ctx, (*self.path, key))
             return None
         if not isinstance(node, MappingNode):
             return None
-        ctx = self.ctx
-        index = ctx._keys.get(id(node))
-        if index is None:
-            index = self._keys()
+        index = self._keys()
         pair = index.get(key)
         if pair is not None:
-            return Y(pair[1], ctx, (*self.path, key))
+            return Y(pair[1], self.ctx, (*self.path, key))
         for source in index.get(None, ()):  # YAML merge keys: `<<: *defaults`
             candidates = source.value if isinstance(source, SequenceNode) else [source]
             for candidate in candidates:
@@ -366,8 +506,19 @@ class Y:
             yield Y(node, self.ctx, self.path + (index,))
 
     def str_at(self, *keys: str | int) -> str | None:
-        node = self.get(*keys)
-        return node.text if node is not None else None
+        """The text of the scalar at ``keys`` (see text); None when there is none."""
+        node = self.node
+        if len(keys) == 1 and type(node) is _Mapping:  # the common case, without a view in between
+            index = node.index
+            if index is None:
+                index = self._keys()
+            pair = index.get(keys[0])
+            if pair is not None:
+                return _text(pair[1])
+            if None not in index:
+                return None
+        found = self.get(*keys)
+        return found.text if found is not None else None
 
     # -- expansion ---------------------------------------------------------------------------
     def to_python(self, budget: int = MAX_EXPANDED_NODES):

@@ -370,7 +370,16 @@ _CUSTOM_KINDS = frozenset(key.rpartition("/")[2] for key in CUSTOM_RESOURCES)
 
 
 def _is_object(doc: Y) -> bool:
-    return doc.is_map and bool(doc.str_at("kind")) and bool(doc.str_at("apiVersion"))
+    return _identity(doc) is not None
+
+
+def _identity(doc: Y) -> tuple[str, str] | None:
+    """(kind, apiVersion) of a Kubernetes object (a mapping with both); None for any other document."""
+    if not doc.is_map:
+        return None
+    kind = doc.str_at("kind")
+    api_version = doc.str_at("apiVersion")
+    return (kind, api_version) if kind and api_version else None
 
 
 def reads_kind(kind: str) -> bool:
@@ -386,13 +395,14 @@ def read_manifests(documents: list[Y | Skipped], out: KubernetesObjects, problem
     one (a bare value, a list, a mapping without apiVersion or kind) is reported; empty documents
     are fine. Files without any object (Helm values, CI configs) are not manifests at all.
     A Skipped document is an object of a kind nothing reads, passed over (prescan.py)."""
-    if not any(isinstance(doc, Skipped) or _is_object(doc) for doc in documents):
+    identities = [None if isinstance(doc, Skipped) else _identity(doc) for doc in documents]
+    if not any(isinstance(doc, Skipped) or identity is not None for doc, identity in zip(documents, identities, strict=True)):
         return
-    for index, doc in enumerate(documents, 1):
+    for index, (doc, identity) in enumerate(zip(documents, identities, strict=True), 1):
         if isinstance(doc, Skipped):
             continue
-        if _is_object(doc):
-            read_object(doc, out, problems)
+        if identity is not None:
+            read_object(doc, out, problems, identity)
         elif not (doc.is_scalar and doc.text is None):
             missing = "is a " + doc.shape if not doc.is_map else "has no apiVersion or no kind"
             doc.report("invalid-object", f"YAML document {index} {missing}: not a Kubernetes object, skipped")
@@ -406,14 +416,17 @@ def custom_resource_key(api_version: str, kind: str) -> str | None:
     return kind if kind in CUSTOM_RESOURCES else None
 
 
-def read_object(doc: Y, out: KubernetesObjects, problems: list[Problem]) -> None:
-    """Dispatch one object by kind; Lists are unpacked."""
-    if not doc.is_map:
-        return
-    kind = doc.str_at("kind")
-    api_version = doc.str_at("apiVersion") or ""
-    if not kind:
-        return
+def read_object(doc: Y, out: KubernetesObjects, problems: list[Problem], identity: tuple[str, str] | None = None) -> None:
+    """Dispatch one object by kind; Lists are unpacked. ``identity``: its (kind, apiVersion), when already read."""
+    if identity is not None:
+        kind, api_version = identity
+    else:
+        if not doc.is_map:
+            return
+        kind = doc.str_at("kind")
+        api_version = doc.str_at("apiVersion") or ""
+        if not kind:
+            return
     if kind.endswith("List") and doc.get("items") is not None:
         for item in doc.get("items").seq():
             read_object(item, out, problems)
