@@ -115,7 +115,7 @@ def classify(path: str, root: str, explicit: bool = False) -> FileKind | None:
     if lower in TRAEFIK_STATIC_NAMES:
         return FileKind.TRAEFIK_STATIC
     if lower.endswith((".yaml", ".yml")):
-        if any(fnmatch.fnmatchcase(lower, pattern) for pattern in _COMPOSE_PATTERNS):
+        if lower.startswith(("compose.", "docker-compose.")) and any(fnmatch.fnmatchcase(lower, pattern) for pattern in _COMPOSE_PATTERNS):
             return FileKind.COMPOSE
         return FileKind.YAML
     if lower.endswith(".go"):
@@ -185,35 +185,86 @@ def discover(paths: list[str], cwd: str, excluded: Callable[[str], bool] | None 
 
 
 def _walk(root: str, cwd: str, result: Discovery, seen: set[str], excluded: Callable[[str], bool] | None = None) -> None:
-    # followlinks: directory symlinks are followed, each real directory at most once (loops end here)
+    """Depth first: a directory's files, then its subdirectories, each in sorted order (os.walk's
+    order, top down). Directory symlinks are followed, each real directory at most once: one met
+    again is reported as a loop and not entered. One listing per directory (os.scandir), which
+    also says which entries are plain files, so only symlinks cost a stat."""
     visited_dirs: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    stack = [(root, _display_prefix(root, cwd))]
+    while stack:
+        dirpath, shown = stack.pop()
+        try:
+            with os.scandir(dirpath) as listing:
+                entries = list(listing)
+        except OSError:  # unreadable, or gone since its parent was listed: os.walk passes over it too
+            continue
+        if dirpath != root and any(entry.name == "pyvenv.cfg" and _is_file(entry) for entry in entries):
+            continue  # a virtual environment
         try:
             stat = os.stat(dirpath)
         except OSError:
-            dirnames[:] = []
             continue
         key = (stat.st_dev, stat.st_ino)
         if key in visited_dirs:
             result.symlink_loops.append(Location(display_path(dirpath, cwd), 1))
-            dirnames[:] = []
             continue
         visited_dirs.add(key)
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not os.path.isfile(os.path.join(dirpath, d, "pyvenv.cfg")))
-        if excluded is not None:
-            dirnames[:] = [d for d in dirnames if not excluded(os.path.join(dirpath, d))]
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            if path in seen:
-                continue
-            if excluded is not None and excluded(path):
+        subdirectories, files = [], []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            (subdirectories if is_dir else files).append(entry)
+        for entry in sorted(files, key=_name):
+            path = entry.path
+            if path in seen or (excluded is not None and excluded(path)):
                 continue
             kind = classify(path, root)
             if kind is None:
                 continue
             if kind is FileKind.PROJECT_CONFIG and dirpath != root:
                 continue  # only the linted root's project file counts
-            if not os.path.isfile(path):
+            if not _is_file(entry):
                 continue  # dangling symlink, socket, fifo
             seen.add(path)
-            result.files.append(DiscoveredFile(path, display_path(path, cwd), kind))
+            result.files.append(DiscoveredFile(path, shown + entry.name if shown is not None else display_path(path, cwd), kind))
+        names = sorted(entry.name for entry in subdirectories if entry.name not in SKIPPED_DIRS)
+        if excluded is not None:
+            names = [name for name in names if not excluded(os.path.join(dirpath, name))]
+        for name in reversed(names):
+            subdirectory = os.path.join(dirpath, name)
+            stack.append((subdirectory, _subdirectory_prefix(shown, subdirectory, name, cwd)))
+
+
+def _name(entry: os.DirEntry) -> str:
+    return entry.name
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    """A regular file, or a symlink to one (a dangling symlink, a socket, a fifo is not)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _subdirectory_prefix(shown: str | None, subdirectory: str, name: str, cwd: str) -> str | None:
+    """_display_prefix of a subdirectory, from its parent's without another relpath, except on the
+    way down to the working directory (where a path shown absolute becomes relative again)."""
+    if subdirectory == cwd or cwd.startswith(subdirectory + os.sep):
+        return _display_prefix(subdirectory, cwd)
+    return None if shown is None else shown + name + os.sep
+
+
+def _display_prefix(directory: str, cwd: str) -> str | None:
+    """What display_path puts before a file name in ``directory`` ("" for the working directory,
+    "k8s/" below it, "../" above it), or None when the files there are shown absolute."""
+    try:
+        relative = os.path.relpath(directory, cwd)
+    except ValueError:  # another drive on Windows
+        return None
+    up_two = ".." + os.sep + ".."
+    if relative == up_two or relative.startswith(up_two + os.sep):
+        return None  # display_path shows a file two levels up or more by its absolute path
+    return "" if relative == "." else relative + os.sep
