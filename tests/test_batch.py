@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import time
+from typing import NamedTuple
 
 import pytest
 
@@ -12,7 +14,7 @@ from tests.conftest import FIXTURES
 from timeout_lint import batch, parse
 from timeout_lint.cli import main
 from timeout_lint.lint import LintOptions, lint
-from timeout_lint.parse import Inventory, merge
+from timeout_lint.parse import Inventory, ParseOptions, merge
 from timeout_lint.report.json import format_report
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="files are read in worker processes on Linux only")
@@ -36,13 +38,19 @@ def test_parallel_reading_gives_the_serial_report(small_chunks, jobs):
 
 @linux_only
 def test_a_worker_that_dies_leaves_its_files_to_this_process(small_chunks, monkeypatch):
-    real = batch._work
+    """A worker killed in the middle of a chunk it took: that chunk is read here."""
+    parent = os.getpid()
+    real = batch.read_one
+    calls = []
 
-    def dies_after_one_chunk(sender, chunks):
-        real(sender, chunks[:1])
-        os._exit(3)
+    def dies_on_its_second_file(item, options, cache):
+        if os.getpid() != parent:
+            calls.append(item)
+            if len(calls) == 2:
+                os._exit(3)
+        return real(item, options, cache)
 
-    monkeypatch.setattr(batch, "_work", dies_after_one_chunk)
+    monkeypatch.setattr(batch, "read_one", dies_on_its_second_file)
     assert report(3) == report(1)
 
 
@@ -73,10 +81,45 @@ def test_small_trees_are_read_here_and_big_ones_on_every_core(monkeypatch):
     assert batch.jobs_for(10_000, 4) == 1  # fork is the only start method used
 
 
-def test_chunks_are_dealt_in_turn_by_weight():
-    owners = batch._deal(18, [0.8, 1.0])
-    assert owners.count(0) == 8 and owners.count(1) == 10
-    assert owners[:4] == [1, 0, 1, 0]
+class _Item(NamedTuple):
+    number: int
+
+
+def _who_read(item, options, cache):
+    """A stand-in for read_one: which process read the item (slowly enough that every process gets chunks)."""
+    time.sleep(0.002)
+    return (item.number, os.getpid())
+
+
+@linux_only
+def test_every_process_takes_chunks_from_the_queue_and_the_results_come_in_order(monkeypatch):
+    monkeypatch.setattr(batch, "read_one", _who_read)
+    monkeypatch.setattr(batch, "CHUNK_FILES", 4)
+    items = [_Item(number) for number in range(200)]
+    reading = batch.read_files(items, ParseOptions(cwd=".", jobs=3))
+    results = list(reading)
+    assert [number for number, _ in results] == list(range(200))  # each item once, in order
+    readers = {pid for _, pid in results}
+    assert os.getpid() in readers and len(readers) == 3
+    for start in range(0, 200, 4):  # a chunk is read whole by one process
+        assert len({pid for _, pid in results[start : start + 4]}) == 1
+
+
+@linux_only
+def test_stopping_early_ends_the_workers(monkeypatch):
+    monkeypatch.setattr(batch, "read_one", _who_read)
+    monkeypatch.setattr(batch, "CHUNK_FILES", 4)
+    reading = batch.read_files([_Item(number) for number in range(400)], ParseOptions(cwd=".", jobs=2))
+    assert next(reading)[0] == 0
+    reading.close()
+    assert all(not process.is_alive() for process, _ in reading.workers)
+
+
+def test_the_chunk_numbers_fit_in_the_queue():
+    assert batch._chunks(100) == [(0, 32), (32, 64), (64, 96), (96, 100)]
+    huge = batch._chunks(10_000_000)
+    assert len(huge) <= batch.MAX_CHUNKS and huge[-1][1] == 10_000_000
+    assert len(huge) * batch._NUMBER <= 65536
 
 
 def test_merge_extends_lists_adds_counts_and_refuses_what_it_does_not_know():

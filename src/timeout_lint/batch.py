@@ -6,9 +6,12 @@ is serial, parallel or cached. With a cache (cache.py), a file whose bytes (and 
 reading depends on) are unchanged is not parsed: its result is read back from the cache.
 
 Parallel reading forks worker processes (Linux only: fork is cheap there and safe before any thread
-exists; elsewhere, and for small trees, files are read in this process). Each worker reads a
-contiguous slice of the file list and sends its results back pickled: plain NamedTuples, lists and
-dicts, never a YAML node (custom resources are parsed in the worker, see parse.take_custom_resources).
+exists; elsewhere, and for small trees, files are read in this process). The file list is cut into
+chunks, and every process, this one included, takes the next chunk from a shared queue whenever it
+is free: a pipe holding the chunk numbers, from which each read takes exactly one. So the work
+balances itself, and this process can do other work first (parse_all reads nginx meanwhile). A
+worker sends each chunk's results back pickled: plain NamedTuples, lists and dicts, never a YAML
+node (custom resources are parsed in the worker, see parse.take_custom_resources).
 """
 
 from __future__ import annotations
@@ -23,17 +26,20 @@ if TYPE_CHECKING:
     from timeout_lint.discover import DiscoveredFile
     from timeout_lint.parse import FileResult, ParseOptions
 
-#: Below this many files, starting workers costs more than it saves (measured with bench/bench.py:
-#: a worker costs a few milliseconds to fork, a manifest file a fraction of one to read).
-PARALLEL_MIN_FILES = 400
-#: Files per task: small enough to keep every worker busy to the end, big enough that sending
-#: results back is a few large messages, not thousands of small ones.
-CHUNK_FILES = 64
-#: This process's share of the files, relative to a worker's (it also unpickles and merges theirs).
-OWN_SHARE = 0.8
+#: Below this many files, starting a worker costs more than it saves (bench/run.py: forking one
+#: costs a few milliseconds, a manifest file about one to read and send back).
+PARALLEL_MIN_FILES = 64
+#: Files per chunk: small enough that the processes finish close together, big enough that
+#: results go back as a few large messages, not thousands of small ones.
+CHUNK_FILES = 32
+#: At most this many chunks (bigger chunks beyond): the queue's chunk numbers must fit in a pipe's
+#: buffer (64 KiB on Linux), which is filled before any worker starts.
+MAX_CHUNKS = 8192
+_NUMBER = 4  # bytes per chunk number in the queue
 
 # what the workers read, set before they are forked (inherited, never pickled)
 _ITEMS: list[DiscoveredFile] = []
+_CHUNKS: list[tuple[int, int]] = []
 _OPTIONS: ParseOptions | None = None
 _CACHE: Cache | None = None
 
@@ -59,23 +65,18 @@ def jobs_for(files: int, requested: int | None) -> int:
 
 
 def read_files(items: list[DiscoveredFile], options: ParseOptions) -> Iterator[FileResult]:
-    """The result of each item, in the order given."""
-    global _CACHE
+    """The result of each item, in the order given. Workers, when it pays, start at once: the
+    caller may do other work before taking the first result, and calls ``close()`` on what this
+    returns when it stops early (a generator's close, or _Parallel's)."""
     cache = None
     if options.cache_dir is not None and items:
         from timeout_lint.cache import Cache
 
         cache = Cache(options.cache_dir)
     jobs = jobs_for(len(items), options.jobs)
-    _CACHE = cache
-    try:
-        if jobs <= 1:
-            for item in items:
-                yield read_one(item, options, cache)
-        else:
-            yield from _parallel(items, options, jobs)
-    finally:
-        _CACHE = None
+    if jobs <= 1:
+        return (read_one(item, options, cache) for item in items)
+    return _Parallel(items, options, cache, jobs)
 
 
 def read_one(item: DiscoveredFile, options: ParseOptions, cache: Cache | None) -> FileResult:
@@ -99,92 +100,142 @@ def read_one(item: DiscoveredFile, options: ParseOptions, cache: Cache | None) -
     return result
 
 
-def _parallel(items: list[DiscoveredFile], options: ParseOptions, jobs: int) -> Iterator[FileResult]:
-    """``jobs - 1`` forked workers and this process read the files chunk by chunk.
+def _chunks(files: int) -> list[tuple[int, int]]:
+    size = max(CHUNK_FILES, -(-files // MAX_CHUNKS))
+    return [(start, min(start + size, files)) for start in range(0, files, size)]
 
-    Chunks are dealt out in turn (this process takes a little less: it also receives and merges the
-    workers' results), and this process goes through them in order: its own it reads, the workers'
-    it takes from their pipes. Between two of its files it empties the pipes, so no worker waits on
-    a full pipe. A worker that dies leaves its chunks to this process, which reads them as a serial
-    run would (raising what a serial run would raise).
-    """
-    import multiprocessing
-    import pickle
-    from collections import deque
 
-    global _ITEMS, _OPTIONS
-    chunks = [(start, min(start + CHUNK_FILES, len(items))) for start in range(0, len(items), CHUNK_FILES)]
-    owners = _deal(len(chunks), [OWN_SHARE] + [1.0] * (jobs - 1))  # 0: this process
-    context = multiprocessing.get_context("fork")
-    workers = []
-    _ITEMS, _OPTIONS = items, options
-    try:
-        for worker in range(1, jobs):
-            receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_work, args=(sender, [chunks[c] for c, o in enumerate(owners) if o == worker]), daemon=True)
-            process.start()
-            sender.close()
-            workers.append((process, receiver, deque()))
-    finally:
-        _ITEMS, _OPTIONS = [], None
+def _take(queue: int) -> int | None:
+    """The next chunk number from the queue, None when it is empty (every chunk taken)."""
+    data = os.read(queue, _NUMBER)  # every number was written before any read: a read gets a whole one
+    return int.from_bytes(data, "little") if data else None
 
-    def drain() -> None:
-        for _, receiver, received in workers:
+
+class _Parallel:
+    """``jobs - 1`` forked workers and this process read the chunks, each taking the next from the queue."""
+
+    def __init__(self, items: list[DiscoveredFile], options: ParseOptions, cache: Cache | None, jobs: int):
+        import multiprocessing
+
+        global _ITEMS, _CHUNKS, _OPTIONS, _CACHE
+        self.items, self.options, self.cache = items, options, cache
+        self.chunks = _chunks(len(items))
+        self.queue, writer = os.pipe()
+        try:
+            os.write(writer, b"".join(number.to_bytes(_NUMBER, "little") for number in range(len(self.chunks))))
+        finally:
+            os.close(writer)  # the workers inherit the reading end only: an empty queue reads as its end
+        context = multiprocessing.get_context("fork")
+        self.workers = []  # (process, receiving end); the end is None once the worker has closed it
+        _ITEMS, _CHUNKS, _OPTIONS, _CACHE = items, self.chunks, options, cache
+        try:
+            for _ in range(1, jobs):
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_work, args=(sender, self.queue), daemon=True)
+                process.start()
+                sender.close()
+                self.workers.append([process, receiver])
+        except BaseException:
+            self._stop()
+            raise
+        finally:
+            _ITEMS, _CHUNKS, _OPTIONS, _CACHE = [], [], None, None
+        self._results = self.results()
+
+    def __iter__(self) -> Iterator[FileResult]:
+        return self
+
+    def __next__(self) -> FileResult:
+        return next(self._results)
+
+    def results(self) -> Iterator[FileResult]:
+        """Every chunk's results in order: this process reads chunks while the queue lasts, taking in
+        the workers' between two of its files; then waits for theirs. A chunk a dead worker took is
+        read here, as a serial run would read it (raising what a serial run would raise)."""
+        import pickle
+
+        received: dict[int, object] = {}  # chunk number -> results (a list: this process's) or a worker's pickled bytes
+        following = 0  # the next chunk to hand on
+        try:
+            while True:
+                while following in received:
+                    done = received.pop(following)
+                    yield from done if isinstance(done, list) else pickle.loads(done)
+                    following += 1
+                number = _take(self.queue)
+                if number is None:
+                    break
+                start, end = self.chunks[number]
+                own = []
+                for item in self.items[start:end]:
+                    own.append(read_one(item, self.options, self.cache))
+                    self._receive(received, wait=False)
+                received[number] = own
+            while following < len(self.chunks):
+                if following in received:
+                    done = received.pop(following)
+                    yield from done if isinstance(done, list) else pickle.loads(done)
+                    following += 1
+                elif any(receiver is not None for _, receiver in self.workers):
+                    self._receive(received, wait=True)
+                else:  # every worker is gone, and this chunk never came
+                    start, end = self.chunks[following]
+                    received[following] = [read_one(item, self.options, self.cache) for item in self.items[start:end]]
+        except BaseException:  # an error here, or the caller's (close): what the workers still do is of no use
+            self._stop(wait=False)
+            raise
+        self._stop()
+
+    def _receive(self, received: dict[int, object], wait: bool) -> None:
+        """Take in every message the workers have sent (with ``wait``, at least one message or one end)."""
+        from multiprocessing.connection import wait as ready
+
+        open_ends = [receiver for _, receiver in self.workers if receiver is not None]
+        for receiver in ready(open_ends) if wait else open_ends:
             try:
                 while receiver.poll():
-                    received.append(receiver.recv_bytes())
-            except (EOFError, OSError):
-                pass  # a worker that is done or dead: what it sent is kept, the rest is read here
+                    message = receiver.recv_bytes()
+                    received[int.from_bytes(message[:_NUMBER], "little")] = memoryview(message)[_NUMBER:]
+            except (EOFError, OSError):  # a worker that is done or dead: what it sent is kept
+                for worker in self.workers:
+                    if worker[1] is receiver:
+                        receiver.close()
+                        worker[1] = None
 
-    try:
-        for (start, end), owner in zip(chunks, owners, strict=True):
-            data = None
-            if owner:
-                _, receiver, received = workers[owner - 1]
-                if received:
-                    data = received.popleft()
-                else:
-                    try:
-                        data = receiver.recv_bytes()
-                    except (EOFError, OSError):
-                        data = None
-            if data is not None:
-                yield from pickle.loads(data)
-                continue
-            for item in items[start:end]:
-                yield read_one(item, options, _CACHE)
-                drain()
-    finally:
-        for process, receiver, _ in workers:
-            receiver.close()
-            process.join(timeout=1)
-            if process.is_alive():  # pragma: no cover - only when the run is interrupted
+    def close(self) -> None:
+        """Stop early (the caller met an error): what the workers still do is of no use."""
+        self._results.close()  # the generator's own cleanup, if it started
+        self._stop(wait=False)
+
+    def _stop(self, wait: bool = True) -> None:
+        """Close the queue and the pipes and end the workers: waited for (they are done, or about to
+        be: the queue is empty) or, when the run stops early, killed."""
+        if self.queue is not None:
+            os.close(self.queue)
+            self.queue = None
+        for worker in self.workers:
+            process, receiver = worker
+            if receiver is not None:
+                receiver.close()
+                worker[1] = None
+            if wait:
+                process.join(timeout=5)
+            if process.is_alive():
                 process.kill()
-                process.join()
+            process.join()
 
 
-def _deal(count: int, weights: list[float]) -> list[int]:
-    """Who reads each of ``count`` chunks: in turn, each participant in proportion to its weight."""
-    given = [0] * len(weights)
-    owners = []
-    for _ in range(count):
-        owner = min(range(len(weights)), key=lambda p: ((given[p] + 1) / weights[p], p))
-        given[owner] += 1
-        owners.append(owner)
-    return owners
-
-
-def _work(sender, chunks: list[tuple[int, int]]) -> None:
-    """A worker: read its chunks in order and send each one's results, pickled, as one message.
-
-    An exception stops it quietly: the parent reads what is left and meets the same exception.
-    """
+def _work(sender, queue: int) -> None:
+    """A worker: take chunks from the queue until it is empty; send each one's results, pickled and
+    numbered, as one message. An exception stops it quietly: the parent reads the chunk it held and
+    meets the same exception."""
     import pickle
 
     try:
-        for start, end in chunks:
+        while (number := _take(queue)) is not None:
+            start, end = _CHUNKS[number]
             results = [read_one(item, _OPTIONS, _CACHE) for item in _ITEMS[start:end]]
-            sender.send_bytes(pickle.dumps(results, pickle.HIGHEST_PROTOCOL))
+            sender.send_bytes(number.to_bytes(_NUMBER, "little") + pickle.dumps(results, pickle.HIGHEST_PROTOCOL))
     except BaseException:
         pass
     finally:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from timeout_lint.discover import Discovery, FileKind
+from timeout_lint.discover import DiscoveredFile, Discovery, FileKind
 from timeout_lint.model import Location, Problem
 from timeout_lint.sources import DEFAULT_MAX_BYTES, STDIN, SourceFile, decode, display_path, read, read_memory, template_problem
 
@@ -396,6 +396,48 @@ def merge(into, part) -> None:
             raise TypeError(f"cannot merge Inventory field {name} of type {type(value).__name__}")
 
 
+def _read_nginx(discovery: Discovery, options: ParseOptions):
+    """Every nginx file of the discovery (includes followed), or None when there is none."""
+    candidates = [
+        (item.path, item.kind is FileKind.NGINX, item.explicit)
+        for item in discovery.files
+        if item.kind is FileKind.NGINX or item.kind is FileKind.MAYBE_NGINX
+    ]
+    if not candidates:
+        return None
+    from timeout_lint.parsers.nginx import parse_nginx
+
+    return parse_nginx(candidates, discovery.roots, options.cwd, options.allow_outside_root, options.max_bytes)
+
+
+def _read_other(item: DiscoveredFile, inventory: Inventory, source_files: list[tuple[FileKind, str, str]], options: ParseOptions) -> None:
+    """A file of no kind of PER_FILE_KINDS: app sources are set aside for later, HAProxy is read (nginx is read apart)."""
+    if item.kind is FileKind.NGINX or item.kind is FileKind.MAYBE_NGINX:
+        return
+    if item.kind in APP_SOURCE_PARSERS:
+        source_files.append((item.kind, item.path, item.display))
+        return
+    if item.kind is FileKind.PROJECT_CONFIG:
+        return  # read by config.load before this stage
+    if item.kind is FileKind.HAPROXY or item.kind is FileKind.MAYBE_HAPROXY:
+        read_haproxy(item.path, item.display, item.kind is FileKind.MAYBE_HAPROXY, inventory, options)
+        return
+    if item.kind is FileKind.UNKNOWN:
+        inventory.problems.append(
+            Problem(
+                "unparsable-input",
+                "not a kind of file timeout-lint reads (nginx .conf, YAML manifests, compose files)",
+                Location(item.display, 1, 1),
+            )
+        )
+        return
+    source, problems = read(item.path, item.display, options.max_bytes)
+    inventory.problems.extend(problems)
+    if source is None:
+        return
+    inventory.files_read += 1
+
+
 def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions) -> Inventory:
     """Every file of the discovery, read into one Inventory, in discovery order.
 
@@ -409,43 +451,24 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
         inventory.problems.append(
             Problem("skipped-input", "directory symlink loop: it leads back to a directory already walked; not followed", loop)
         )
-    nginx_candidates: list[tuple[str, bool, bool]] = []
     source_files: list[tuple[FileKind, str, str]] = []
     from timeout_lint.batch import read_files
 
     results = read_files([item for item in discovery.files if item.kind in PER_FILE_KINDS], options)
-    custom: list[tuple[str, object, list[Problem]]] = []
-    for item in discovery.files:
-        if item.kind in PER_FILE_KINDS:
-            result = next(results)
-            merge(inventory, result.inventory)
-            custom.extend(result.custom)
-            continue
-        if item.kind is FileKind.NGINX or item.kind is FileKind.MAYBE_NGINX:
-            nginx_candidates.append((item.path, item.kind is FileKind.NGINX, item.explicit))
-            continue
-        if item.kind in APP_SOURCE_PARSERS:
-            source_files.append((item.kind, item.path, item.display))
-            continue
-        if item.kind is FileKind.PROJECT_CONFIG:
-            continue  # read by config.load before this stage
-        if item.kind is FileKind.HAPROXY or item.kind is FileKind.MAYBE_HAPROXY:
-            read_haproxy(item.path, item.display, item.kind is FileKind.MAYBE_HAPROXY, inventory, options)
-            continue
-        if item.kind is FileKind.UNKNOWN:
-            inventory.problems.append(
-                Problem(
-                    "unparsable-input",
-                    "not a kind of file timeout-lint reads (nginx .conf, YAML manifests, compose files)",
-                    Location(item.display, 1, 1),
-                )
-            )
-            continue
-        source, problems = read(item.path, item.display, options.max_bytes)
-        inventory.problems.extend(problems)
-        if source is None:
-            continue
-        inventory.files_read += 1
+    try:
+        # nginx is read here while worker processes (if any) read the manifests; it joins the inventory
+        # where it always has, after every file of the loop below
+        nginx = _read_nginx(discovery, options)
+        custom: list[tuple[str, object, list[Problem]]] = []
+        for item in discovery.files:
+            if item.kind in PER_FILE_KINDS:
+                result = next(results)
+                merge(inventory, result.inventory)
+                custom.extend(result.custom)
+                continue
+            _read_other(item, inventory, source_files, options)
+    finally:
+        results.close()
 
     for memory in discovery.in_memory:  # standard input and cluster objects, through the same decoding as files
         source, problems = read_memory(memory.data, memory.name, options.max_bytes, memory.fields_only)
@@ -468,10 +491,7 @@ def parse_all(discovery: Discovery, config: ProjectConfig, options: ParseOptions
 
         inventory.traefik_static.extend(static_from_workloads(inventory.kubernetes.workloads, inventory.problems))
 
-    if nginx_candidates:
-        from timeout_lint.parsers.nginx import parse_nginx
-
-        nginx = parse_nginx(nginx_candidates, discovery.roots, options.cwd, options.allow_outside_root, options.max_bytes)
+    if nginx is not None:
         inventory.nginx_routes.extend(nginx.routes)
         inventory.problems.extend(nginx.problems)
         inventory.files_read += nginx.files_read
