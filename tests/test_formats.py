@@ -88,7 +88,7 @@ def test_annotation_escapes_properties_and_message_and_levels():
 def test_suppressed_findings_are_not_annotated():
     report = fixture("kong-csv-export")
     (finding,) = report.findings
-    quiet = Report(**{**report.__dict__, "findings": (finding._replace(suppressed=True),)})
+    quiet = report._replace(findings=(finding._replace(suppressed=True),))
     assert github_report(quiet).splitlines() == ["Found 0 errors in 2 files (1 request path checked)."]
 
 

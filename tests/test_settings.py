@@ -433,6 +433,9 @@ def test_toml_positions_survive_every_toml_form():
         ('[tool]\ntimeout-lint = { select = ["TL1"] }\n', True),
         ('[project]\nname = "timeout-lint"\n[project.scripts]\ntimeout-lint = "timeout_lint.cli:main"\n', False),
         ("[tool.ruff]\nline-length = 140\n", False),
+        ("[ tool . 'timeout-lint' ]  # ours\nselect = []\n", True),
+        ('tool = { timeout-lint = { select = ["TL1"] } }\n', True),
+        ('[tool.poetry.scripts]\ntimeout-lint = "x"\n[tool.other]\ntimeout-lint.x = 1\n', False),
     ],
 )
 def test_which_pyproject_configures_timeout_lint(tmp_path, text, configures):
@@ -440,6 +443,20 @@ def test_which_pyproject_configures_timeout_lint(tmp_path, text, configures):
 
     (tmp_path / "pyproject.toml").write_text(text)
     assert _has_tool_table(str(tmp_path / "pyproject.toml")) is configures
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[project]\nname = "timeout-lint"\n[project.scripts]\ntimeout-lint = "timeout_lint.cli:main"\n',
+        '[project]\ndependencies = ["timeout-lint>=1"]\n',
+        "[tool.ruff]\nline-length = 140\n",
+    ],
+)
+def test_a_pyproject_that_cannot_configure_timeout_lint_is_not_parsed(tmp_path, text):
+    from timeout_lint.config import _may_name_tool_table
+
+    assert not _may_name_tool_table(text)
 
 
 def test_toml_scanner_places_sub_tables_of_arrays_of_tables():

@@ -28,8 +28,7 @@ if TYPE_CHECKING:
     from timeout_lint.yamlnodes import Y
 
 
-@dataclass(frozen=True, slots=True)
-class Version:
+class Version(NamedTuple):
     """A version as written (``kong-ingress-controller: "2.12"``), with its parts as numbers."""
 
     parts: tuple[int, ...]
@@ -49,7 +48,7 @@ class EdgeDeclaration(NamedTuple):
     location: Location  # the entry
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # compared by identity; no generated __eq__/__repr__ to pay for at start-up
 class ProjectConfig:
     """The project file's settings (all defaults when there is none)."""
 
@@ -339,6 +338,38 @@ def find_project_file(roots: list[str], cwd: str) -> str | None:
     return None
 
 
+def _may_name_tool_table(text: str) -> bool:
+    """Whether a TOML text may define tool.timeout-lint: a table header [tool.timeout-lint...] or
+    [[tool.timeout-lint...]], a timeout-lint key under [tool], or a tool.timeout-lint key before any
+    table. Line by line, tracking the table; tomllib has the last word (a multi-line string may hold
+    lines like these), so this may say yes wrongly, never no: [project.scripts] naming a
+    timeout-lint command is no reason to parse."""
+    table = ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            table = _dotted(stripped.lstrip("[").partition("]")[0])
+            if table == "tool.timeout-lint" or table.startswith("tool.timeout-lint."):
+                return True
+            continue
+        key, equals, value = stripped.partition("=")
+        if not equals:
+            continue
+        key = _dotted(key)
+        if table == "tool" and (key == "timeout-lint" or key.startswith("timeout-lint.")):
+            return True
+        if table == "" and (
+            key == "tool.timeout-lint" or key.startswith("tool.timeout-lint.") or (key == "tool" and "timeout-lint" in value)
+        ):
+            return True
+    return False
+
+
+def _dotted(key: str) -> str:
+    """A TOML key as dotted words: ``tool . "timeout-lint"`` -> ``tool.timeout-lint``."""
+    return key.replace(" ", "").replace("\t", "").replace('"', "").replace("'", "")
+
+
 def _has_tool_table(path: str) -> bool:
     """Whether a pyproject.toml configures timeout-lint; a broken one that names the table counts (to report it)."""
     try:
@@ -346,11 +377,8 @@ def _has_tool_table(path: str) -> bool:
             text = handle.read()
     except OSError:
         return False
-    # only a file that could define the table is parsed (tomllib costs a few milliseconds to import):
-    # [tool.timeout-lint...], [[tool.timeout-lint...]], or a timeout-lint key (dotted or in [tool])
-    if not re.search(
-        r"""^\s*(?:\[{1,2}\s*tool\s*\.\s*["']?timeout-lint|(?:tool\s*\.\s*)?["']?timeout-lint["']?\s*[.=])""", text, re.MULTILINE
-    ):
+    # only a file that could define the table is parsed (tomllib costs a few milliseconds to import)
+    if not _may_name_tool_table(text):
         return False
     import tomllib
 

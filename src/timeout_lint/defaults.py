@@ -8,13 +8,12 @@ has the research behind each row).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from timeout_lint.model import Kind, Location, Side, Timeout
 
 
-@dataclass(frozen=True, slots=True)
-class PlatformDefault:
+class PlatformDefault(NamedTuple):
     """A system's value for a setting nobody wrote, with its source and when it was checked."""
 
     system: str

@@ -7,6 +7,7 @@ import fnmatch
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from timeout_lint.model import Location
 from timeout_lint.sources import display_path
@@ -63,8 +64,7 @@ TRAEFIK_STATIC_NAMES = frozenset({"traefik.yml", "traefik.yaml", "traefik.toml"}
 STDIN_PATH = "-"
 
 
-@dataclass(frozen=True, slots=True)
-class DiscoveredFile:
+class DiscoveredFile(NamedTuple):
     """A file to read: where it is, how to show it, and what kind it is."""
 
     path: str  # absolute
@@ -73,8 +73,7 @@ class DiscoveredFile:
     explicit: bool = False  # named on the command line rather than found in a directory
 
 
-@dataclass(frozen=True, slots=True)
-class InMemoryInput:
+class InMemoryInput(NamedTuple):
     """An input that is no file on disk: standard input, or an object read from a cluster.
 
     Its bytes go through the same decoding as a file's, and are read as YAML: manifests, or a compose
@@ -86,7 +85,7 @@ class InMemoryInput:
     fields_only: bool = False  # locations are field paths, not lines (see sources.SourceFile.fields_only)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # compared by identity; no generated __eq__/__repr__ to pay for at start-up
 class Discovery:
     """What the given paths hold: the files to read, in a fixed order, and what could not be walked."""
 

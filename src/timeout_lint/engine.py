@@ -8,8 +8,7 @@ sorts. Rules of Scope.FINDINGS run last, with what the suppression bookkeeping f
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.model import Edit, Finding, Fix, Location, Related, RequestPath, Severity
 from timeout_lint.rules import ALL_RULES
@@ -19,8 +18,7 @@ if TYPE_CHECKING:
     from timeout_lint.suppressions import Suppression
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """Which rules run: ruff-style prefixes (``TL1``, ``TL101``); the longest matching prefix decides.
 
     ``base`` is the layer below (the project file under the command line): a layer with ``select``
@@ -43,6 +41,10 @@ class Selection:
         if self.select and best_length < 0:
             return False  # an explicit select list names everything that runs
         return verdict
+
+
+#: the selection of a run that selects nothing itself: every rule enabled by default
+EVERY_DEFAULT_RULE = Selection()
 
 
 def _matches(rule: Rule, prefix: str) -> bool:
@@ -155,7 +157,7 @@ def _message(hit_message: str, paths: list[RequestPath]) -> str:
 
 def run(
     model: Model,
-    selection: Selection = Selection(),
+    selection: Selection = EVERY_DEFAULT_RULE,
     rules: Sequence[Rule] = ALL_RULES,
     severities: dict[str, Severity] | None = None,
     options: dict[str, object] | None = None,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from timeout_lint import config as project_config
 from timeout_lint.discover import InMemoryInput, discover, given_roots
@@ -28,12 +27,11 @@ CONFIG_RULES = ("unparsable-input", "invalid-configuration")
 UNPARSED_RULES = ("unparsable-input", "skipped-input")
 
 
-@dataclass(frozen=True)
-class LintOptions:
+class LintOptions(NamedTuple):
     """What a run lints and how: the command line's choices (None: the project file decides)."""
 
     paths: tuple[str, ...] = (".",)
-    cwd: str = field(default_factory=os.getcwd)
+    cwd: str = ""  # "": the working directory when the run starts
     config_file: str | None = None  # explicit --config; otherwise found at the linted root
     selection: Selection = Selection()  # the command line's; it overrides the project file's
     allow_outside_root: bool = False
@@ -50,8 +48,7 @@ class LintOptions:
     cache_dir: str | None = None  # --cache-dir, relative to the working directory (implies --cache)
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """Everything a run found, for the reporters and the exit status."""
 
     findings: tuple[Finding, ...]
@@ -145,6 +142,8 @@ def lint(options: LintOptions) -> Report:
 
 
 def _lint(options: LintOptions) -> Report:
+    if not options.cwd:
+        options = options._replace(cwd=os.getcwd())
     roots = given_roots(list(options.paths), options.cwd)
     config_path = options.config_file or project_config.find_project_file(roots, options.cwd)
     if config_path is not None:
@@ -174,7 +173,7 @@ def _lint(options: LintOptions) -> Report:
         linker=linker,
     )
     file_selection = Selection(select=config.select or (), ignore=config.ignore, extend_select=config.extend_select)
-    selection = options.selection if options.selection.base is not None else replace(options.selection, base=file_selection)
+    selection = options.selection if options.selection.base is not None else options.selection._replace(base=file_selection)
     findings = run(
         model, selection, severities=config.severities, options=config.rule_options, per_file_ignored=_per_file_ignored(options, config)
     )

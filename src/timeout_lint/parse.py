@@ -34,7 +34,7 @@ _CONTENT_LINE = re.compile(r"^(?![ \t]*(#|---|\.\.\.|$))", re.MULTILINE)  # not 
 _HELM_SOURCE = "# Source: "  # helm template output (see rendered.py)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # compared by identity; no generated __eq__/__repr__ to pay for at start-up
 class Inventory:
     """Everything read, before any linking: the parse stage's whole output."""
 
@@ -82,8 +82,7 @@ class Inventory:
         return self.custom.get("KongIngress", [])
 
 
-@dataclass(frozen=True, slots=True)
-class ParseOptions:
+class ParseOptions(NamedTuple):
     """How files are read: where from, how big, by how many processes, with which cache."""
 
     cwd: str

@@ -11,7 +11,7 @@ MAX_PATHS = 100_000
 MAX_DEPTH = 32
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # compared by identity; no generated __eq__/__repr__ to pay for at start-up
 class Enumeration:
     """The request paths found, in order, and what stopped the enumeration."""
 

@@ -274,7 +274,7 @@ def oversized(root: Node) -> str | None:
     return None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # compared by identity; no generated __eq__/__repr__ to pay for at start-up
 class DocContext:
     """Shared by all views into one document: the file, and problems found while walking it."""
 

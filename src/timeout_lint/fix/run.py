@@ -8,7 +8,6 @@ one the run would have without --fix.
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
 from timeout_lint.fix import plan, write
@@ -36,20 +35,20 @@ def fix_and_lint(options: LintOptions, write_files: bool, stdout: TextIO, stderr
 
         stream = options.stdin if options.stdin is not None else sys.stdin.buffer
         data = stream.read(options.max_bytes + 1)
-        options = replace(options, stdin=io.BytesIO(data))
+        options = options._replace(stdin=io.BytesIO(data))
 
         def again(base: LintOptions) -> LintOptions:
-            return replace(base, stdin=io.BytesIO(data))
+            return base._replace(stdin=io.BytesIO(data))
     else:
 
         def again(base: LintOptions) -> LintOptions:
             return base
 
-    first = lint(again(replace(options, show_suppressed=True)))
-    result = plan(first.findings, first.paths, options.cwd, first.unparsed)
+    first = lint(again(options._replace(show_suppressed=True)))
+    result = plan(first.findings, first.paths, first.root, first.unparsed)
     for item in sorted(result.not_fixed, key=lambda n: n.finding.sort_key):
         stderr.write(f"timeout-lint: not fixed: {item.finding.location}: {item.finding.code}: {item.reason}\n")
-    before = replace(first, findings=tuple(f for f in first.findings if options.show_suppressed or not f.suppressed))
+    before = first._replace(findings=tuple(f for f in first.findings if options.show_suppressed or not f.suppressed))
     if not write_files:
         for fix in result.files:
             stdout.write(fix.diff())

@@ -35,7 +35,7 @@ APP_SERVER_HOPS: tuple[str, ...] = (
 )
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # compared by identity; no generated __eq__/__repr__ to pay for at start-up
 class GraphNode:
     """A place a request passes: its hops, where requests enter it, or the app at the inner end."""
 
@@ -46,7 +46,7 @@ class GraphNode:
     edges: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # compared by identity; no generated __eq__/__repr__ to pay for at start-up
 class Graph:
     """Every node, by id; edges are on the nodes."""
 

@@ -85,7 +85,7 @@ class Route(NamedTuple):
         return self.server_names[0] if self.server_names else "_"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # compared by identity; no generated __eq__/__repr__ to pay for at start-up
 class NginxResult:
     """The routes of every nginx file read, and their problems."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.model import Fix, Location, Problem, Related, RequestPath, Severity
@@ -28,7 +28,7 @@ class Scope(enum.Enum):
     FINDINGS = "findings"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # compared by identity; no generated __eq__/__repr__ to pay for at start-up
 class Model:
     """What rules see: every request path, the parsed inventory, and input problems."""
 
@@ -71,8 +71,7 @@ class Context(NamedTuple):
     enabled_codes: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A rule: its code, name, severity and summary, and the check that finds its hits."""
 
     code: str  # stable, in a family: TL0xx input, TL1xx response time, TL2xx ordering, TL3xx no effect ...
@@ -84,7 +83,7 @@ class Rule:
     enabled_by_default: bool = True
     options: type | None = None  # a NamedTuple of the rule's options, each with its default (see options.py)
     since: str = "0.1.0"
-    tags: tuple[str, ...] = field(default=())
+    tags: tuple[str, ...] = ()
 
     def matches(self, selector: str) -> bool:
         """Whether a selector names this rule: ALL, a code prefix (``TL1``, ``TL101``) or its name."""
