@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from timeout_lint.comment_durations import durations_in, stated_duration
 
@@ -123,3 +125,26 @@ def test_compound_parts_must_shrink_and_touch_or_be_joined_by_and():
     assert durations_in("1h, 30m") == [3600, 1800]  # a comma separates a list
     assert durations_in("1h then 30m") == [3600, 1800]
     assert durations_in("5m and 2m") == [300, 120]  # not shrinking
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["10", "1.5", ",", " ", "-", "two", "half an", "a", "an", "ms", "s", "m", "H", "sec", "Minutes", "hrs", "day", "x", "TL101"]
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_the_cheap_look_before_the_patterns_never_hides_a_duration(comment):
+    from timeout_lint.comment_durations import _may_hold_a_duration
+
+    if durations_in(comment):
+        assert _may_hold_a_duration(comment)
+
+
+def test_comments_without_a_duration_do_not_build_the_patterns():
+    from timeout_lint import comment_durations
+
+    comment_durations._patterns.cache_clear()
+    assert stated_duration("expect: TL101") is None and stated_duration("see RUN-12.") is None
+    assert comment_durations._patterns.cache_info().misses == 0

@@ -156,9 +156,22 @@ def durations_in(comment: str) -> list[float]:
     return out
 
 
+#: A duration is a number and then its unit: a digit then (after blanks or a hyphen) a letter, or a
+#: number in words, which takes a unit in words (every such unit holds one of these)
+_DIGIT_THEN_LETTER = re.compile(r"\d[ \t]*-?[ \t]*[^\W\d_]")
+_UNIT_WORD_PARTS = ("sec", "min", "hour", "hr", "day", "week", "milli")
+
+
+def _may_hold_a_duration(comment: str) -> bool:
+    """What the duration patterns need, checked cheaply first: most comments on a timeout's line
+    (``# expect: TL101``, ``# see RUN-12``) hold no duration, and the patterns are costly to build."""
+    lower = comment.lower()
+    return _DIGIT_THEN_LETTER.search(comment) is not None or any(part in lower for part in _UNIT_WORD_PARTS)
+
+
 def stated_duration(comment: str | None) -> float | None:
     """The one duration a comment states, in seconds; None when it states none, several, or not about the value."""
-    if not comment:
+    if not comment or not _may_hold_a_duration(comment):
         return None
     _component_pattern, skip, _joiner = _patterns()
     if skip.search(comment):

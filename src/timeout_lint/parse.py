@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeout_lint.discover import DiscoveredFile, Discovery, FileKind
+from timeout_lint.lazy import Patterns
 from timeout_lint.model import Location, Problem
 from timeout_lint.sources import DEFAULT_MAX_BYTES, STDIN, SourceFile, decode, display_path, read, read_memory, template_problem
 
@@ -26,11 +27,13 @@ if TYPE_CHECKING:  # each system's parser is imported only when a file of its ki
     from timeout_lint.rendered import TemplateOrigin
     from timeout_lint.suppressions import Suppression
 
-_KIND_LINE = re.compile(r"^\s*-?\s*kind\s*:", re.MULTILINE)
-#: Kong declarative configuration (DB-less kong.yml, decK) has this key at the top level
-_FORMAT_VERSION_LINE = re.compile(r"^[\"']?_format_version[\"']?\s*:", re.MULTILINE)
-_COMPOSE_SERVICES = re.compile(r"^services\s*:", re.MULTILINE)  # a compose file's top-level key
-_CONTENT_LINE = re.compile(r"^(?![ \t]*(#|---|\.\.\.|$))", re.MULTILINE)  # not blank, a comment or a document marker
+_RE = Patterns(
+    kind_line=(r"^\s*-?\s*kind\s*:", re.MULTILINE),
+    #: Kong declarative configuration (DB-less kong.yml, decK) has this key at the top level
+    format_version_line=(r"^[\"']?_format_version[\"']?\s*:", re.MULTILINE),
+    compose_services=(r"^services\s*:", re.MULTILINE),  # a compose file's top-level key
+    content_line=(r"^(?![ \t]*(#|---|\.\.\.|$))", re.MULTILINE),  # not blank, a comment or a document marker
+)
 _HELM_SOURCE = "# Source: "  # helm template output (see rendered.py)
 
 
@@ -144,7 +147,7 @@ def read_traefik_static(source: SourceFile, inventory: Inventory) -> None:
 
     if source.display.lower().endswith(".toml"):
         config = read_static_toml(source, inventory.problems)
-    elif _KIND_LINE.search(source.text):
+    elif _RE.kind_line.search(source.text):
         read_kubernetes(source, inventory)  # e.g. the Traefik Deployment itself, in a file named traefik.yaml
         return
     else:
@@ -271,7 +274,7 @@ def read_in_memory(source: SourceFile, inventory: Inventory) -> None:
 
     Input that holds neither is reported: an empty pipe usually means the command before it failed.
     """
-    if _COMPOSE_SERVICES.search(source.text) and not _KIND_LINE.search(source.text):
+    if _RE.compose_services.search(source.text) and not _RE.kind_line.search(source.text):
         from timeout_lint.parsers.compose import parse_compose
 
         result = parse_compose(source)
@@ -281,7 +284,7 @@ def read_in_memory(source: SourceFile, inventory: Inventory) -> None:
     problems_before = len(inventory.problems)
     if read_kubernetes(source, inventory) == 0 and len(inventory.problems) == problems_before:
         name = "standard input" if source.display == STDIN else source.display
-        if _CONTENT_LINE.search(source.text) is None:
+        if _RE.content_line.search(source.text) is None:
             message = f"{name} is empty: nothing linted (did the command before the pipe fail?)"
         else:
             message = (
@@ -321,8 +324,8 @@ def read_file(path: str, display: str, kind: FileKind, options: ParseOptions, da
         inventory.compose_services.extend(result.services)
         inventory.problems.extend(result.problems)
     elif kind is FileKind.YAML:
-        declarative = "_format_version" in source.text and _FORMAT_VERSION_LINE.search(source.text) is not None
-        if declarative or _KIND_LINE.search(source.text):  # neither: nothing to compose
+        declarative = "_format_version" in source.text and _RE.format_version_line.search(source.text) is not None
+        if declarative or _RE.kind_line.search(source.text):  # neither: nothing to compose
             read_kubernetes(source, inventory, declarative)
     elif kind is FileKind.TRAEFIK_STATIC:
         read_traefik_static(source, inventory)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from timeout_lint.lazy import Patterns
 from timeout_lint.model import Location, Problem
 
 #: Files above this size are reported and skipped (configurable with --max-file-size).
@@ -127,11 +127,11 @@ def read(path: str, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[S
     return decode(data, path, display)
 
 
-_TEMPLATE = re.compile(r"\{\{-?\s*[^}]*\}\}|\{%-?.*?%\}")
+_RE = Patterns(template=(r"\{\{-?\s*[^}]*\}\}|\{%-?.*?%\}", 0))
 
 
 def template_problem(source: SourceFile) -> Problem | None:
-    match = _TEMPLATE.search(source.text)
+    match = _RE.template.search(source.text)
     if match is None:
         return None
     line = source.text.count("\n", 0, match.start()) + 1

@@ -16,6 +16,7 @@ from sys import intern
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from timeout_lint.lazy import Patterns
 from timeout_lint.model import Location, Problem
 from timeout_lint.sources import SourceFile, template_problem
 
@@ -115,12 +116,14 @@ MAX_DOCUMENT_NESTING = 1_000
 #: so it stays small on real trees, and a generated one cannot make it grow without bound)
 _POINTERS: dict[tuple, str] = {}
 _MAX_POINTERS = 50_000
-_DEEP_SIGNATURE = re.compile(r"[\[{](?:\s*[\[{]){100,}|^ {300,}\S", re.MULTILINE)
 _DEEP_INDENT = " " * 300
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)$")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_RE = Patterns(
+    deep_signature=(r"[\[{](?:\s*[\[{]){100,}|^ {300,}\S", re.MULTILINE),
+    int=(r"[-+]?(0|[1-9][0-9]*)$", 0),
+    float=(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$", 0),
+)
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
@@ -231,10 +234,10 @@ def may_be_oversized(text: str) -> bool:
     """Whether a text needs the (linear, but not free) size check before its documents are read."""
     if "&" in text:
         return True
-    # what _DEEP_SIGNATURE needs, counted in C first: a hundred opening brackets, or 300 spaces in a row
+    # what deep_signature needs, counted in C first: a hundred opening brackets, or 300 spaces in a row
     if text.count("[") + text.count("{") <= 100 and _DEEP_INDENT not in text:
         return False
-    return _DEEP_SIGNATURE.search(text) is not None
+    return _RE.deep_signature.search(text) is not None
 
 
 def oversized(root: Node) -> str | None:
@@ -384,9 +387,9 @@ class Y:
             return None
         if value in _BOOLS:
             return _BOOLS[value]
-        if _INT.match(value):
+        if _RE.int.match(value):
             return int(value)
-        if _FLOAT.match(value) and any(c.isdigit() for c in value):
+        if _RE.float.match(value) and any(c.isdigit() for c in value):
             return float(value)
         return value
 

@@ -9,11 +9,10 @@ assignments. Nothing is run; shell expansion is not performed (``$TIMEOUT`` stay
 from __future__ import annotations
 
 import os
-import re
-import shlex
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from timeout_lint.lazy import Patterns
 from timeout_lint.model import Location
 
 if TYPE_CHECKING:
@@ -21,8 +20,7 @@ if TYPE_CHECKING:
 
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh"})
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
-_PYTHON = re.compile(r"^python(\d+(\.\d+)?)?$")
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_RE = Patterns(python=(r"^python(\d+(\.\d+)?)?$", 0), assignment=(r"^[A-Za-z_][A-Za-z0-9_]*=", 0))
 #: words after which the next word is the program that runs (exec gunicorn, poetry run gunicorn ...)
 _WRAPPERS = frozenset({"exec", "nohup", "time", "run", "run-program", "ddtrace-run", "opentelemetry-instrument", "dumb-init", "--", "env"})
 _SWITCH_USER = frozenset({"gosu", "su-exec"})
@@ -45,6 +43,8 @@ class Invocation(NamedTuple):
 
 
 def _split(text: str) -> list[str]:
+    import shlex  # only commands written as one string need it
+
     try:
         return shlex.split(text, comments=False)
     except ValueError:  # an unbalanced quote: the words as the line shows them
@@ -152,7 +152,7 @@ def _runs_next(words: Sequence[Arg], index: int) -> bool:
     if index == 0:
         return True
     before = words[index - 1].text
-    if before in _SEPARATORS or before in _WRAPPERS or _ASSIGNMENT.match(before):
+    if before in _SEPARATORS or before in _WRAPPERS or _RE.assignment.match(before):
         return True
     name = os.path.basename(before)
     if name.endswith(".sh") or "entrypoint" in name:  # docker-entrypoint.sh gunicorn ...: the script execs "$@"
@@ -174,7 +174,7 @@ def find_program(args: Sequence[Arg], programs: frozenset[str]) -> Invocation | 
         found = None
         if name in programs:
             found, start = name, index + 1
-        elif _PYTHON.match(name):
+        elif _RE.python.match(name):
             flag = index + 1
             while flag < len(words) and words[flag].text in _PYTHON_FLAGS:
                 flag += 1

@@ -14,7 +14,6 @@ matched by their tail inside the linted roots.
 from __future__ import annotations
 
 import functools
-import glob
 import os
 import re
 from dataclasses import dataclass, field
@@ -176,6 +175,8 @@ class _Reader:
         (``main``); only if that finds nothing are the including file's directory and its parents
         tried, for repositories that do not keep nginx's layout.
         """
+        import glob  # includes only
+
         bases = [os.path.dirname(main)] + [b for b in _ancestors(os.path.dirname(including), lint_root) if b != os.path.dirname(main)]
         if os.path.isabs(pattern):
             parts = pattern.strip("/").split("/")
@@ -299,6 +300,8 @@ class _Expander:
         return out
 
     def _include(self, pattern: str, source: SourceFile, line: int, stack: tuple[str, ...], depth: int) -> list[_Directive]:
+        import glob  # includes only
+
         files, outside = self.reader.resolve_include(pattern, source.path, stack[0], self.lint_root)
         where = _Directive("include", [pattern], source, line, None).location()
         if not files:
