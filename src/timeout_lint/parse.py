@@ -407,9 +407,15 @@ def _read_nginx(discovery: Discovery, options: ParseOptions):
     ]
     if not candidates:
         return None
+    import gc
+
     from timeout_lint.parsers.nginx import parse_nginx
 
-    return parse_nginx(candidates, discovery.roots, options.cwd, options.allow_outside_root, options.max_bytes)
+    result = parse_nginx(candidates, discovery.roots, options.cwd, options.allow_outside_root, options.max_bytes)
+    # crossplane leaves each file's parse in a reference cycle (its recursive closures), and the cyclic
+    # collector is off during a run (lint.lint): collected here, before the manifests fill the heap
+    gc.collect()
+    return result
 
 
 def _read_other(item: DiscoveredFile, inventory: Inventory, source_files: list[tuple[FileKind, str, str]], options: ParseOptions) -> None:

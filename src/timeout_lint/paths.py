@@ -24,28 +24,29 @@ def enumerate_paths(graph: Graph, front: tuple[Hop, ...] = ()) -> Enumeration:
     result = Enumeration()
     seen: set[tuple] = set()
     truncated = False
-
-    def walk(node: GraphNode, entry: tuple, hops: tuple[Hop, ...], visiting: tuple[str, ...]) -> None:
-        nonlocal truncated
-        if len(result.paths) >= MAX_PATHS:
-            truncated = True
-            return
-        hops = hops + node.hops
-        if node.app is not None:
-            path = RequestPath(entry[0], entry[1], front + hops, node.app)
-            if path.key not in seen:
-                seen.add(path.key)
-                result.paths.append(path)
-            return
-        if len(visiting) >= MAX_DEPTH:
-            return
-        for target in node.edges:
-            if target in visiting:
-                continue  # a forwarding loop; the path ends where it would repeat
-            walk(graph.nodes[target], entry, hops, visiting + (target,))
-
+    # depth first, in the order of each node's edges (an explicit stack: no recursion limit, and no
+    # recursive closure, whose reference cycle would keep the graph alive after the run)
     for entry_node in graph.entries():
-        walk(entry_node, entry_node.entry, (), (entry_node.id,))
+        entry = entry_node.entry
+        stack: list[tuple[GraphNode, tuple[Hop, ...], tuple[str, ...]]] = [(entry_node, (), (entry_node.id,))]
+        while stack and not truncated:
+            node, hops, visiting = stack.pop()
+            if len(result.paths) >= MAX_PATHS:
+                truncated = True
+                break
+            hops = hops + node.hops
+            if node.app is not None:
+                path = RequestPath(entry[0], entry[1], front + hops, node.app)
+                if path.key not in seen:
+                    seen.add(path.key)
+                    result.paths.append(path)
+                continue
+            if len(visiting) >= MAX_DEPTH:
+                continue
+            # a target already on the way is a forwarding loop: the path ends where it would repeat
+            stack.extend((graph.nodes[target], hops, (*visiting, target)) for target in reversed(node.edges) if target not in visiting)
+        if truncated:
+            break
     if truncated:
         first = graph.entries()[0]
         result.problems.append(

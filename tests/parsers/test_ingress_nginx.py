@@ -214,6 +214,16 @@ def test_config_map_value_that_does_not_decode_keeps_the_built_in_default(tree):
     ]
 
 
+def test_only_the_config_map_keys_something_reads_are_kept_and_every_value_is_checked(tree):
+    from tests.parsers.test_kong import inventory_of
+
+    data = '  proxy-read-timeout: "300"\n  app.json: |\n    {"big": "settings"}\n  feature: {a: 1}\n  keep-alive: "75"'
+    inventory = inventory_of(tree, {"cm.yaml": config_map(data)})
+    (found,) = inventory.kubernetes.config_maps
+    assert sorted(found.data) == ["keep-alive", "proxy-read-timeout"]
+    assert [p.message for p in inventory.problems] == ['data["feature"] must be a string, not a mapping; ignored']
+
+
 def test_retries_defaults_and_annotations(tree):
     hop, _ = nginx_hop(tree, ingress())
     assert (hop.retries.extra_tries, hop.retries.explicit, hop.retries.on, hop.retries.window) == (2, False, "error timeout", math.inf)

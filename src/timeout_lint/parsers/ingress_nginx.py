@@ -44,6 +44,8 @@ GLOBAL_TIMEOUT_KEYS: dict[str, tuple[Kind, Side]] = {
 NEXT_UPSTREAM = "proxy-next-upstream"
 NEXT_UPSTREAM_TRIES = "proxy-next-upstream-tries"
 NEXT_UPSTREAM_TIMEOUT = "proxy-next-upstream-timeout"
+#: Every ConfigMap data key timeout-lint reads (parsers.kubernetes keeps only these of a ConfigMap)
+CONFIG_MAP_KEYS = frozenset({*TIMEOUT_KEYS, *GLOBAL_TIMEOUT_KEYS, NEXT_UPSTREAM, NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM_TIMEOUT})
 # the annotation's validator (internal/ingress/annotations/proxy/main.go validUpstreamAnnotation)
 _NEXT_UPSTREAM_VALUE = re.compile(
     r"^((error|timeout|invalid_header|http_500|http_502|http_503|http_504|http_403|http_404|http_429|non_idempotent|off)\s?)+$"

@@ -17,6 +17,8 @@ from timeout_lint.prescan import Skipped
 from timeout_lint.yamlnodes import Y
 
 if TYPE_CHECKING:
+    from collections.abc import Container
+
     from timeout_lint.parsers.commands import Arg
     from timeout_lint.suppressions import Suppression
 
@@ -121,7 +123,8 @@ class IngressClass(NamedTuple):
 
 class ConfigMap(NamedTuple):
     meta: Meta
-    data: dict[str, Entry]  # the data map, keys and values with positions
+    #: the data map's keys that some system reads (parsers.ingress_nginx.CONFIG_MAP_KEYS), with positions
+    data: dict[str, Entry]
 
 
 @dataclass
@@ -139,25 +142,33 @@ class KubernetesObjects:
     suppressions: list[Suppression] = field(default_factory=list)
 
 
-def entries(map_node: Y | None) -> dict[str, Entry]:
-    """An annotation or label map as Entries. Kubernetes takes only strings there: a mapping or a
-    list is reported (the API server would reject the object) and left out."""
-    out: dict[str, Entry] = {}
+#: What entries() gives for an empty or missing map: one dict for all of them (most objects have no
+#: annotations or no labels, and a run holds tens of thousands of objects). Never written to.
+NO_ENTRIES: dict[str, Entry] = {}
+
+
+def entries(map_node: Y | None, keep: Container[str] | None = None) -> dict[str, Entry]:
+    """An annotation or label map as Entries (NO_ENTRIES when there are none: read it, never write it).
+    Kubernetes takes only strings there: a mapping or a list is reported (the API server would reject
+    the object) and left out. With ``keep``, only those keys are kept (every value is checked)."""
     if map_node is None or (map_node.is_scalar and map_node.text is None):
-        return out
+        return NO_ENTRIES
     if not map_node.is_map:
         map_node.report("invalid-object", f"{map_node.pointer} must be a mapping of strings, not a {map_node.shape}")
-        return out
+        return NO_ENTRIES
+    out: dict[str, Entry] = {}
     source = map_node.ctx.source
     for key, value, key_location in map_node.items():
         node = value.node
         if not isinstance(node, ScalarNode):
             value.report("invalid-object", f'{map_node.pointer}["{key}"] must be a string, not a {value.shape}; ignored')
             continue
+        if keep is not None and key not in keep:
+            continue
         line = node.start_mark.line + 1
         location = source.location(line, node.start_mark.column + 1, key_location.pointer)  # the key's path is the value's
         out[key] = Entry(key, value.text, key_location, location, quoted=node.style in ("'", '"'), comment=source.comment_at(line))
-    return out
+    return out or NO_ENTRIES
 
 
 def line_span(doc: Y) -> tuple[int, int]:
@@ -451,7 +462,11 @@ def read_object(doc: Y, out: KubernetesObjects, problems: list[Problem], identit
     elif kind == "IngressClass":
         out.ingress_classes.append(parse_ingress_class(doc, read_meta(doc, api_version, kind)))
     elif kind == "ConfigMap" and api_version == "v1":
-        out.config_maps.append(ConfigMap(read_meta(doc, api_version, kind), entries(doc.get("data"))))
+        from timeout_lint.parsers.ingress_nginx import CONFIG_MAP_KEYS
+
+        # only the keys a system reads are kept: the rest of a ConfigMap is an app's own settings,
+        # often whole files, and a run holds every ConfigMap of the tree until it ends
+        out.config_maps.append(ConfigMap(read_meta(doc, api_version, kind), entries(doc.get("data"), keep=CONFIG_MAP_KEYS)))
     elif (key := custom_resource_key(api_version, kind)) is not None:
         out.custom.setdefault(key, []).append((read_meta(doc, api_version, kind), doc))
 
