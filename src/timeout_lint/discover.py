@@ -105,8 +105,9 @@ def _in_haproxy_dir(parts: tuple[str, ...]) -> bool:
     return "haproxy" in parts
 
 
-def classify(path: str, root: str, explicit: bool = False) -> FileKind | None:
-    """The kind of a file, from its name and the directories it sits in (never its content)."""
+def classify(path: str, root: str, explicit: bool = False, rel_dirs: tuple[str, ...] | None = None) -> FileKind | None:
+    """The kind of a file, from its name and the directories it sits in (never its content).
+    ``rel_dirs``: the directories from ``root`` down to the file's, when the caller knows them."""
     name = os.path.basename(path)
     lower = name.lower()
     if name in PROJECT_CONFIG_NAMES:
@@ -123,9 +124,10 @@ def classify(path: str, root: str, explicit: bool = False) -> FileKind | None:
         return FileKind.NODE
     if lower == "nginx.conf":
         return FileKind.NGINX
-    rel_dirs = (
-        tuple(os.path.relpath(os.path.dirname(path), root).split(os.sep)) if not explicit else tuple(os.path.dirname(path).split(os.sep))
-    )
+    if explicit:
+        rel_dirs = tuple(os.path.dirname(path).split(os.sep))
+    elif rel_dirs is None:
+        rel_dirs = tuple(os.path.relpath(os.path.dirname(path), root).split(os.sep))
     suffix = os.path.splitext(lower)[1]
     # HAProxy has no fixed file name: haproxy.cfg by convention, any .cfg under a haproxy/ directory,
     # any .cfg named on the command line; other .cfg files (setup.cfg ...) only if their first
@@ -189,9 +191,9 @@ def _walk(root: str, cwd: str, result: Discovery, seen: set[str], excluded: Call
     again is reported as a loop and not entered. One listing per directory (os.scandir), which
     also says which entries are plain files, so only symlinks cost a stat."""
     visited_dirs: set[tuple[int, int]] = set()
-    stack = [(root, _display_prefix(root, cwd))]
+    stack = [(root, _display_prefix(root, cwd), ())]
     while stack:
-        dirpath, shown = stack.pop()
+        dirpath, shown, rel_dirs = stack.pop()
         try:
             with os.scandir(dirpath) as listing:
                 entries = list(listing)
@@ -219,7 +221,7 @@ def _walk(root: str, cwd: str, result: Discovery, seen: set[str], excluded: Call
             path = entry.path
             if path in seen or (excluded is not None and excluded(path)):
                 continue
-            kind = classify(path, root)
+            kind = classify(path, root, rel_dirs=rel_dirs)
             if kind is None:
                 continue
             if kind is FileKind.PROJECT_CONFIG and dirpath != root:
@@ -227,13 +229,14 @@ def _walk(root: str, cwd: str, result: Discovery, seen: set[str], excluded: Call
             if not _is_file(entry):
                 continue  # dangling symlink, socket, fifo
             seen.add(path)
-            result.files.append(DiscoveredFile(path, shown + entry.name if shown is not None else display_path(path, cwd), kind))
+            # None: this directory's files are shown by their absolute path (see _display_prefix)
+            result.files.append(DiscoveredFile(path, path if shown is None else shown + entry.name, kind))
         names = sorted(entry.name for entry in subdirectories if entry.name not in SKIPPED_DIRS)
         if excluded is not None:
             names = [name for name in names if not excluded(os.path.join(dirpath, name))]
         for name in reversed(names):
             subdirectory = os.path.join(dirpath, name)
-            stack.append((subdirectory, _subdirectory_prefix(shown, subdirectory, name, cwd)))
+            stack.append((subdirectory, _subdirectory_prefix(shown, subdirectory, name, cwd), (*rel_dirs, name)))
 
 
 def _name(entry: os.DirEntry) -> str:

@@ -61,7 +61,7 @@ class Kind(enum.Enum):
     @property
     def bounds_response(self) -> bool:
         """Whether a slow response can trip this timeout (connect/send/keep-alive never do)."""
-        return self in (Kind.IDLE, Kind.FIRST_BYTE, Kind.TOTAL)
+        return self in RESPONSE_KINDS
 
     @property
     def description(self) -> str:
@@ -74,6 +74,10 @@ class Kind(enum.Enum):
             Kind.KEEPALIVE: "keep-alive timeout",
             Kind.REQUEST_READ: "request read timeout",
         }[self]
+
+
+#: the kinds of timeout a slow response can trip (Kind.bounds_response)
+RESPONSE_KINDS = frozenset({Kind.IDLE, Kind.FIRST_BYTE, Kind.TOTAL})
 
 
 class Side(enum.Enum):
@@ -240,7 +244,7 @@ class Hop(NamedTuple):
         return None
 
     def response_limits(self) -> tuple[Timeout, ...]:
-        return tuple(t for t in self.timeouts if t.kind.bounds_response)
+        return tuple(t for t in self.timeouts if t.kind in RESPONSE_KINDS)
 
     @property
     def label(self) -> str:

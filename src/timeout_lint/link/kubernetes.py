@@ -102,17 +102,36 @@ def image_repository(image: str) -> str:
     return "/".join(parts)
 
 
+#: each known image repository -> the first signature (index into CONTROLLER_WORKLOADS) that lists it
+_IMAGE_SIGNATURES: dict[str, int] = {}
+for _index, _signature in reversed(list(enumerate(CONTROLLER_WORKLOADS))):
+    _IMAGE_SIGNATURES.update(dict.fromkeys(_signature.images, _index))
+
+
 def workload_controller(workload: Workload) -> str | None:
-    """The ingress controller a workload runs, from its images or its well-known labels."""
-    repositories = [image_repository(c.image) for c in workload.containers if c.image]
-    for signature in CONTROLLER_WORKLOADS:
-        for repository in repositories:
-            if any(repository == known or repository.endswith("/" + known) for known in signature.images):
-                return signature.system
+    """The ingress controller a workload runs, from its images or its well-known labels: the first
+    signature of CONTROLLER_WORKLOADS that an image repository (or its tail after a ``/``) or a
+    pod-template label set matches."""
+    matched = len(CONTROLLER_WORKLOADS)
+    for container in workload.containers:
+        if container.image:
+            parts = image_repository(container.image).split("/")
+            for start in range(len(parts)):  # "registry/kong/kong" matches "kong/kong" and "kong"
+                matched = min(matched, _IMAGE_SIGNATURES.get("/".join(parts[start:]), matched))
+    for signature in CONTROLLER_WORKLOADS[:matched]:  # a signature before the image's, by its labels
         for label_set in signature.labels:
             if all(workload.template_labels.get(key) == value for key, value in label_set):
                 return signature.system
-    return None
+    return CONTROLLER_WORKLOADS[matched].system if matched < len(CONTROLLER_WORKLOADS) else None
+
+
+def controller_of(linker: Linker, workload: Workload) -> str | None:
+    """workload_controller, once per workload of the run."""
+    cache = linker.index("workload_controller", dict)
+    key = id(workload)  # every workload lives as long as the linker's inventory
+    if key not in cache:
+        cache[key] = workload_controller(workload)
+    return cache[key]
 
 
 def ingress_classes(linker: Linker) -> dict[str, IngressClass]:
@@ -125,7 +144,7 @@ def controller_workloads(linker: Linker) -> dict[str, list[Workload]]:
     def build() -> dict[str, list[Workload]]:
         found: dict[str, list[Workload]] = {}
         for workload in linker.inventory.kubernetes.workloads:
-            system = workload_controller(workload)
+            system = controller_of(linker, workload)
             if system is not None:
                 found.setdefault(system, []).append(workload)
         return found
@@ -270,7 +289,7 @@ def forward_to_service(linker: Linker, service: Service) -> list[str]:
 
 
 def _forward(linker: Linker, service: Service) -> list[str]:
-    selected = [(w, workload_controller(w)) for w in selected_workloads(linker, service)]
+    selected = [(w, controller_of(linker, w)) for w in selected_workloads(linker, service)]
     system = next((s for _, s in selected if s is not None), None)
     if system is not None:
         workloads = [w for w, s in selected if s == system]
