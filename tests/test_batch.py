@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import FIXTURES
 from timeout_lint import batch, parse
 from timeout_lint.cli import main
+from timeout_lint.discover import FileKind
 from timeout_lint.lint import LintOptions, lint
 from timeout_lint.parse import Inventory, ParseOptions, merge
 from timeout_lint.report.json import format_report
@@ -83,6 +84,7 @@ def test_small_trees_are_read_here_and_big_ones_on_every_core(monkeypatch):
 
 class _Item(NamedTuple):
     number: int
+    kind: FileKind = FileKind.YAML
 
 
 def _who_read(item, options, cache):
@@ -115,9 +117,11 @@ def test_stopping_early_ends_the_workers(monkeypatch):
     assert all(not process.is_alive() for process, _ in reading.workers)
 
 
-def test_the_chunk_numbers_fit_in_the_queue():
-    assert batch._chunks(100) == [(0, 32), (32, 64), (64, 96), (96, 100)]
-    huge = batch._chunks(10_000_000)
+def test_chunks_are_small_enough_to_share_and_their_numbers_fit_in_the_queue():
+    assert batch._chunks(1000, 2) == [(start, min(start + 32, 1000)) for start in range(0, 1000, 32)]
+    assert batch._chunks(100, 2) == [(start, min(start + 13, 100)) for start in range(0, 100, 13)]  # four per process
+    assert batch._chunks(3, 2) == [(0, 1), (1, 2), (2, 3)]
+    huge = batch._chunks(10_000_000, 2)
     assert len(huge) <= batch.MAX_CHUNKS and huge[-1][1] == 10_000_000
     assert len(huge) * batch._NUMBER <= 65536
 
