@@ -11,7 +11,8 @@ chunks, and every process, this one included, takes the next chunk from a shared
 is free: a pipe holding the chunk numbers, from which each read takes exactly one. So the work
 balances itself, and this process can do other work first (parse_all reads nginx meanwhile). A
 worker sends each chunk's results back pickled: plain NamedTuples, lists and dicts, never a YAML
-node (custom resources are parsed in the worker, see parse.take_custom_resources).
+node (custom resources are parsed in the worker, see parse.take_custom_resources). A thread here
+takes them in as they come (started after the last fork), so a worker never waits on a full pipe.
 """
 
 from __future__ import annotations
@@ -123,10 +124,13 @@ def _take(queue: int) -> int | None:
 
 
 class _Parallel:
-    """``jobs - 1`` forked workers and this process read the chunks, each taking the next from the queue."""
+    """``jobs - 1`` forked workers and this process read the chunks, each taking the next from the
+    queue. A thread of this process takes in what the workers send as it comes, so that no worker
+    waits on a full pipe while this process is busy (reading nginx first, then chunks of its own)."""
 
     def __init__(self, items: list[DiscoveredFile], options: ParseOptions, cache: Cache | None, jobs: int):
         import multiprocessing
+        import threading
 
         global _ITEMS, _CHUNKS, _OPTIONS, _CACHE
         self.items, self.options, self.cache = items, options, cache
@@ -138,7 +142,10 @@ class _Parallel:
         finally:
             os.close(writer)  # the workers inherit the reading end only: an empty queue reads as its end
         context = multiprocessing.get_context("fork")
-        self.workers = []  # (process, receiving end); the end is None once the worker has closed it
+        self.workers = []  # (process, receiving end)
+        self.arrived: dict[int, memoryview] = {}  # chunk number -> a worker's pickled results
+        self.sending = 0  # workers whose pipe is still open
+        self.news = threading.Condition()
         _ITEMS, _CHUNKS, _OPTIONS, _CACHE = items, self.chunks, options, cache
         try:
             for _ in range(1, jobs):
@@ -146,12 +153,16 @@ class _Parallel:
                 process = context.Process(target=_work, args=(sender, self.queue), daemon=True)
                 process.start()
                 sender.close()
-                self.workers.append([process, receiver])
+                self.workers.append((process, receiver))
         except BaseException:
-            self._stop()
+            self._stop(wait=False)
             raise
         finally:
             _ITEMS, _CHUNKS, _OPTIONS, _CACHE = [], [], None, None
+        self.sending = len(self.workers)
+        # started once every worker is forked: no thread exists while this process forks
+        self.receiver = threading.Thread(target=self._receive, name="timeout-lint results", daemon=True)
+        self.receiver.start()
         self._results = self.results()
 
     def __iter__(self) -> Iterator[FileResult]:
@@ -161,58 +172,63 @@ class _Parallel:
         return next(self._results)
 
     def results(self) -> Iterator[FileResult]:
-        """Every chunk's results in order: this process reads chunks while the queue lasts, taking in
-        the workers' between two of its files; then waits for theirs. A chunk a dead worker took is
-        read here, as a serial run would read it (raising what a serial run would raise)."""
-        import pickle
-
-        received: dict[int, object] = {}  # chunk number -> results (a list: this process's) or a worker's pickled bytes
+        """Every chunk's results in order: this process reads chunks while the queue lasts, handing on
+        what is ready between two, then waits for the workers'."""
+        own: dict[int, list[FileResult]] = {}  # chunk number -> this process's results
         following = 0  # the next chunk to hand on
         try:
-            while True:
-                while following in received:
-                    done = received.pop(following)
-                    yield from done if isinstance(done, list) else pickle.loads(done)
-                    following += 1
-                number = _take(self.queue)
-                if number is None:
-                    break
+            while (number := _take(self.queue)) is not None:
                 start, end = self.chunks[number]
-                own = []
-                for item in self.items[start:end]:
-                    own.append(read_one(item, self.options, self.cache))
-                    self._receive(received, wait=False)
-                received[number] = own
-            while following < len(self.chunks):
-                if following in received:
-                    done = received.pop(following)
-                    yield from done if isinstance(done, list) else pickle.loads(done)
-                    following += 1
-                elif any(receiver is not None for _, receiver in self.workers):
-                    self._receive(received, wait=True)
-                else:  # every worker is gone, and this chunk never came
-                    start, end = self.chunks[following]
-                    received[following] = [read_one(item, self.options, self.cache) for item in self.items[start:end]]
+                own[number] = [read_one(item, self.options, self.cache) for item in self.items[start:end]]
+                following = yield from self._in_order(own, following, wait=False)
+            yield from self._in_order(own, following, wait=True)
         except BaseException:  # an error here, or the caller's (close): what the workers still do is of no use
             self._stop(wait=False)
             raise
         self._stop()
 
-    def _receive(self, received: dict[int, object], wait: bool) -> None:
-        """Take in every message the workers have sent (with ``wait``, at least one message or one end)."""
-        from multiprocessing.connection import wait as ready
+    def _in_order(self, own: dict[int, list[FileResult]], following: int, wait: bool):
+        """Hand on the chunks from ``following`` on while they are here (with ``wait``, until the last);
+        the next chunk still missing. A chunk a dead worker took is read here, as a serial run would
+        read it (raising what a serial run would raise)."""
+        import pickle
 
-        open_ends = [receiver for _, receiver in self.workers if receiver is not None]
-        for receiver in ready(open_ends) if wait else open_ends:
-            try:
-                while receiver.poll():
-                    message = receiver.recv_bytes()
-                    received[int.from_bytes(message[:_NUMBER], "little")] = memoryview(message)[_NUMBER:]
-            except (EOFError, OSError):  # a worker that is done or dead: what it sent is kept
-                for worker in self.workers:
-                    if worker[1] is receiver:
-                        receiver.close()
-                        worker[1] = None
+        while following < len(self.chunks):
+            if following in own:
+                yield from own.pop(following)
+            else:
+                with self.news:
+                    if wait:
+                        self.news.wait_for(lambda chunk=following: chunk in self.arrived or not self.sending)
+                    data = self.arrived.pop(following, None)
+                if data is not None:
+                    yield from pickle.loads(data)
+                elif wait:  # every worker is gone, and this chunk never came
+                    start, end = self.chunks[following]
+                    yield from [read_one(item, self.options, self.cache) for item in self.items[start:end]]
+                else:
+                    return following
+            following += 1
+        return following
+
+    def _receive(self) -> None:
+        """The receiving thread: each message as it comes, until every worker has closed its pipe."""
+        from multiprocessing.connection import wait
+
+        ends = [receiver for _, receiver in self.workers]
+        while ends:
+            for end in wait(ends):
+                try:
+                    message = end.recv_bytes()
+                except (EOFError, OSError):  # a worker that is done or dead: what it sent is kept
+                    ends.remove(end)
+                    with self.news:
+                        self.sending -= 1
+                        self.news.notify_all()
+                    continue
+                with self.news:
+                    self.arrived[int.from_bytes(message[:_NUMBER], "little")] = memoryview(message)[_NUMBER:]
+                    self.news.notify_all()
 
     def close(self) -> None:
         """Stop early (the caller met an error): what the workers still do is of no use."""
@@ -220,21 +236,23 @@ class _Parallel:
         self._stop(wait=False)
 
     def _stop(self, wait: bool = True) -> None:
-        """Close the queue and the pipes and end the workers: waited for (they are done, or about to
-        be: the queue is empty) or, when the run stops early, killed."""
+        """Close the queue, end the workers (waited for: they are done or about to be, the queue being
+        empty; or, when the run stops early, killed), then the receiving thread, which sees their ends."""
         if self.queue is not None:
             os.close(self.queue)
             self.queue = None
-        for worker in self.workers:
-            process, receiver = worker
-            if receiver is not None:
-                receiver.close()
-                worker[1] = None
+        for process, _ in self.workers:
             if wait:
                 process.join(timeout=5)
             if process.is_alive():
                 process.kill()
             process.join()
+        receiver = getattr(self, "receiver", None)
+        if receiver is not None:
+            receiver.join()
+        for _, end in self.workers:
+            end.close()
+        self.workers = []
 
 
 def _work(sender, queue: int) -> None:
