@@ -436,6 +436,9 @@ def test_toml_positions_survive_every_toml_form():
         ("[ tool . 'timeout-lint' ]  # ours\nselect = []\n", True),
         ('tool = { timeout-lint = { select = ["TL1"] } }\n', True),
         ('[tool.poetry.scripts]\ntimeout-lint = "x"\n[tool.other]\ntimeout-lint.x = 1\n', False),
+        # a line like a table header inside an array or a multi-line string does not hide the table
+        ('[tool]\nx = [\n  ["project"],\n]\ntimeout-lint = { select = ["TL1"] }\n', True),
+        ('[tool]\nx = """\n[project]\n"""\ntimeout-lint = { select = ["TL1"] }\n', True),
     ],
 )
 def test_which_pyproject_configures_timeout_lint(tmp_path, text, configures):
@@ -449,7 +452,7 @@ def test_which_pyproject_configures_timeout_lint(tmp_path, text, configures):
     "text",
     [
         '[project]\nname = "timeout-lint"\n[project.scripts]\ntimeout-lint = "timeout_lint.cli:main"\n',
-        '[project]\ndependencies = ["timeout-lint>=1"]\n',
+        '[project]\ndependencies = [\n  "timeout-lint>=1",\n]\n[tool.ruff]\nline-length = 140\n',
         "[tool.ruff]\nline-length = 140\n",
     ],
 )

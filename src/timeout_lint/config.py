@@ -339,35 +339,24 @@ def find_project_file(roots: list[str], cwd: str) -> str | None:
 
 
 def _may_name_tool_table(text: str) -> bool:
-    """Whether a TOML text may define tool.timeout-lint: a table header [tool.timeout-lint...] or
-    [[tool.timeout-lint...]], a timeout-lint key under [tool], or a tool.timeout-lint key before any
-    table. Line by line, tracking the table; tomllib has the last word (a multi-line string may hold
-    lines like these), so this may say yes wrongly, never no: [project.scripts] naming a
-    timeout-lint command is no reason to parse."""
-    table = ""
+    """Whether a TOML text may define tool.timeout-lint, cheaply, before tomllib (which has the last
+    word) is imported. No only when every line that says ``timeout-lint`` is a key of a ``[project]``
+    table: the package's own name, its command in ``[project.scripts]``, a dependency on it. A bare
+    ``[project`` at the start of a line is a table header in any valid TOML (an array cannot hold a
+    bare word); a multi-line string could hold such a line, so a text with one is always parsed."""
+    if "timeout-lint" not in text:
+        return False
+    if '"""' in text or "'''" in text:
+        return True
+    in_project = False
     for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("["):
-            table = _dotted(stripped.lstrip("[").partition("]")[0])
-            if table == "tool.timeout-lint" or table.startswith("tool.timeout-lint."):
-                return True
-            continue
-        key, equals, value = stripped.partition("=")
-        if not equals:
-            continue
-        key = _dotted(key)
-        if table == "tool" and (key == "timeout-lint" or key.startswith("timeout-lint.")):
-            return True
-        if table == "" and (
-            key == "tool.timeout-lint" or key.startswith("tool.timeout-lint.") or (key == "tool" and "timeout-lint" in value)
-        ):
+        stripped = line.lstrip()
+        header = stripped.startswith("[")
+        if header:
+            in_project = stripped.startswith(("[project]", "[project."))
+        if "timeout-lint" in line and (header or not in_project):
             return True
     return False
-
-
-def _dotted(key: str) -> str:
-    """A TOML key as dotted words: ``tool . "timeout-lint"`` -> ``tool.timeout-lint``."""
-    return key.replace(" ", "").replace("\t", "").replace('"', "").replace("'", "")
 
 
 def _has_tool_table(path: str) -> bool:

@@ -98,7 +98,7 @@ try:  # libyaml through ruamel.yaml.clibz (the [libyaml] extra) or the older rua
             pass
 
     #: The compiled module makes its nodes with the classes its module globals name; while
-    #: timeout-lint composes, those name the classes above (see _light_nodes).
+    #: timeout-lint composes, those name the classes above (see _swap_in_light_nodes).
     _C_MODULE = sys.modules.get(_CParser.__module__)
     _NODE_NAMES = {"ScalarNode": (ScalarNode, _Scalar), "SequenceNode": (SequenceNode, _Sequence), "MappingNode": (MappingNode, _Mapping)}
     _light: bool | None = None  # whether the swap works with this build (checked once, on first use)
