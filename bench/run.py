@@ -131,7 +131,7 @@ def main() -> None:
             if name == "timeout-lint":
                 cold_start = best
         print()
-    per_service: dict[int, float] = {}
+    best_times: dict[int, float] = {}  # services -> timeout-lint's best wall time
     peaks: dict[int, int] = {}
     for services in sizes:
         tree = tree_for(work, services)
@@ -146,7 +146,7 @@ def main() -> None:
                 measure.run(tree)
         floor = measures[0].best
         ours = measures[2].best
-        per_service[services] = ours
+        best_times[services] = ours
         peaks[services] = measures[2].peak_kb
         print(f"### {services} services: {every} files, {yaml_files} YAML files, {documents} YAML documents\n")
         print("| command | best wall time | peak memory | YAML files/s | documents/s | vs floor |")
@@ -162,14 +162,14 @@ def main() -> None:
             print(f"; yamllint / timeout-lint: {yamllint.best / ours:.1f}x faster", end="")
         print("\n")
 
-    if len(per_service) > 1:
-        smallest = min(per_service)
+    if len(best_times) > 1:
+        smallest = min(best_times)
         print("### Scaling\n")
         print("| services | time per service | vs smallest tree | past start-up, per service | vs smallest tree | peak memory |")
         print("|---:|---:|---:|---:|---:|---:|")
-        for services, seconds in per_service.items():
-            gross, gross_smallest = seconds / services, per_service[smallest] / smallest
-            net, net_smallest = (seconds - cold_start) / services, (per_service[smallest] - cold_start) / smallest
+        for services, seconds in best_times.items():
+            gross, gross_smallest = seconds / services, best_times[smallest] / smallest
+            net, net_smallest = (seconds - cold_start) / services, (best_times[smallest] - cold_start) / smallest
             print(
                 f"| {services} | {gross * 1000:.3f} ms | {gross / gross_smallest:.2f}x | {net * 1000:.3f} ms | {net / net_smallest:.2f}x"
                 f" | {peaks[services] / 1024:.0f} MB |"

@@ -188,22 +188,25 @@ def _swap_in_light_nodes() -> bool:
         _light = _check_light_nodes()
     if not _light:
         return False
-    for name, (_, light) in _NODE_NAMES.items():
-        setattr(_C_MODULE, name, light)
+    _name_node_classes(light=True)
     return True
 
 
 def _swap_back() -> None:
-    for name, (original, _) in _NODE_NAMES.items():
-        setattr(_C_MODULE, name, original)
+    _name_node_classes(light=False)
+
+
+def _name_node_classes(light: bool) -> None:
+    """Point the compiled module's node class names at the light classes, or back at ruamel's."""
+    for name, (original, lighter) in _NODE_NAMES.items():
+        setattr(_C_MODULE, name, lighter if light else original)
 
 
 def _check_light_nodes() -> bool:
     """Whether the compiled module names ruamel's node classes, and composes with the light ones in their place."""
     if _C_MODULE is None or any(getattr(_C_MODULE, name, None) is not original for name, (original, _) in _NODE_NAMES.items()):
         return False
-    for name, (_, light) in _NODE_NAMES.items():
-        setattr(_C_MODULE, name, light)
+    _name_node_classes(light=True)
     try:
         loader = _CLoader("a: [b]\n")
         try:

@@ -380,10 +380,6 @@ _READ_KINDS = frozenset({"Ingress", "Service", "IngressClass", "ConfigMap", *WOR
 _CUSTOM_KINDS = frozenset(key.rpartition("/")[2] for key in CUSTOM_RESOURCES)
 
 
-def _is_object(doc: Y) -> bool:
-    return _identity(doc) is not None
-
-
 def _identity(doc: Y) -> tuple[str, str] | None:
     """(kind, apiVersion) of a Kubernetes object (a mapping with both); None for any other document."""
     if not doc.is_map:
